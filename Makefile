@@ -1,0 +1,42 @@
+# Profiler: `make run` starts the app with demo data; `make test` installs what tests need and runs them.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install system-deps translations lint check bench clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+translations: $(STAMP)
+	$(BIN)/pybabel compile -q -d profiler/translations -f 2>/dev/null || true
+
+run: install translations
+	PROFILER_EMBEDDED_SCHEDULER=1 $(FLASK) db upgrade
+	PROFILER_EMBEDDED_SCHEDULER=0 $(FLASK) seed-demo
+	@echo "Profiler runs on http://127.0.0.1:5000 (mail goes to instance/mail/*.eml)"
+	PROFILER_EMBEDDED_SCHEDULER=1 $(FLASK) run --host 127.0.0.1 --port 5000
+
+system-deps:
+	bash scripts/install-system-deps.sh
+
+test: system-deps install translations
+	bash scripts/node-deps.sh
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -q
+
+lint: install
+	$(BIN)/ruff check .
+
+bench: install
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) instance node_modules

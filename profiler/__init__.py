@@ -1,0 +1,84 @@
+"""Profiler: a self-paced profiling training for re-integration clients and their coaches."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: str | type = "config.Development", **overrides: object) -> Flask:
+    """Build the application; tests pass overrides."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(config)
+    app.config.update(overrides)
+    configure(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_commands(app)
+    from .web import register_web
+
+    register_web(app)
+    if app.config.get("EMBEDDED_SCHEDULER") and not app.config.get("TESTING"):
+        from .embedded import start_embedded_scheduler
+
+        start_embedded_scheduler(app)
+    return app
+
+
+def configure(app: Flask) -> None:
+    """Fill in derived settings: database location, content folder, production checks."""
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path)}/profiler.db"
+    if not app.config.get("CONTENT_DIR"):
+        app.config["CONTENT_DIR"] = str(ROOT / "content")
+    if app.config.get("ENV") == "production":
+        from config import DEFAULT_SECRET_KEY
+
+        if app.config.get("SECRET_KEY") in (None, "", DEFAULT_SECRET_KEY):
+            raise RuntimeError("PROFILER_SECRET_KEY must be set to a long random value.")
+        if not str(app.config.get("BASE_URL", "")).startswith("https://"):
+            raise RuntimeError("PROFILER_BASE_URL must be an https:// address in production.")
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the extensions to this app."""
+    from .database import configure_engine
+    from .extensions import babel, csrf, db, limiter, login_manager, migrate
+    from .i18n import select_locale, select_timezone
+
+    db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone,
+                   default_translation_directories=str(Path(__file__).parent / "translations"))
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    from .auth import session_loader  # noqa: F401  (registers the user loader)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Register the feature blueprints."""
+    from .admin import bp as admin_bp
+    from .auth import bp as auth_bp
+    from .client import bp as client_bp
+    from .coach import bp as coach_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(client_bp, url_prefix="/me")
+    app.register_blueprint(coach_bp, url_prefix="/coach")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+
+
+def register_commands(app: Flask) -> None:
+    """Register the flask CLI commands."""
+    from .cli import register
+
+    register(app)

@@ -1,0 +1,9 @@
+"""Accounts: login, logout, password reset, invitations."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("auth", __name__)
+
+from . import views  # noqa: E402,F401

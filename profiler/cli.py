@@ -1,0 +1,77 @@
+"""Flask CLI commands: users, demo data, mail."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+
+from . import accounts, clock
+from .extensions import db
+from .models import Role
+
+
+def register(app: Flask) -> None:
+    """Attach the commands to the app."""
+    app.cli.add_command(create_user)
+    app.cli.add_command(seed_demo)
+    app.cli.add_command(outbox_group)
+
+
+@click.command("create-user")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.option("--coach-email", default=None, help="For a client: the coach's e-mail.")
+@with_appcontext
+def create_user(role: str, email: str, name: str, password_stdin: bool,
+                coach_email: str | None) -> None:
+    """Create a user; without --password-stdin an invitation mail is queued."""
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else None
+    coach = accounts.find_by_email(db.session, coach_email) if coach_email else None
+    if coach_email and coach is None:
+        raise click.ClickException(f"No coach with e-mail {coach_email}.")
+    now = clock.now()
+    try:
+        user = accounts.create_user(db.session, email=email, name=name, role=Role(role),
+                                    password=password, coach=coach, now=now)
+        if password is None:
+            accounts.queue_invitation(db.session, user, None, now)
+    except accounts.AccountError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"Created {role} {user.email} (id {user.id}).")
+
+
+@click.command("seed-demo")
+@with_appcontext
+def seed_demo() -> None:
+    """Create demo users (admin, two coaches, four clients at different stages)."""
+    from .demo import seed
+
+    logins = seed(db.session, clock.now(), current_app.config)
+    db.session.commit()
+    click.echo("Demo logins (password for all: see below):")
+    for role, email, password in logins:
+        click.echo(f"  {role:7} {email:32} {password}")
+
+
+@click.group("outbox")
+def outbox_group() -> None:
+    """The mail outbox."""
+
+
+@outbox_group.command("send")
+@with_appcontext
+def outbox_send() -> None:
+    """Send every due mail once."""
+    from .mail import backend_for
+    from .outbox import send_due
+
+    report = send_due(db.session, backend_for(current_app), current_app.config["MAIL_FROM"],
+                      clock.now())
+    click.echo(f"sent {report.sent}, retry later {report.retried}, failed {report.failed}")

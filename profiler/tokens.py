@@ -1,0 +1,60 @@
+"""Signed, expiring tokens for mail links; single use through a fingerprint of the account."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from .models import User
+
+
+class TokenError(Exception):
+    """A token that is invalid, expired or already used; `reason` says which."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason  # "invalid" | "expired" | "used"
+
+
+def _serializer(purpose: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"profiler.{purpose}")
+
+
+def account_fingerprint(user: User) -> str:
+    """Changes whenever the password or session version changes: this makes tokens single-use."""
+    raw = f"{user.password_hash or ''}|{user.session_version}"
+    return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
+def make_account_token(user: User, purpose: str) -> str:
+    """A token for `purpose` (invite, reset) that stops working once the password is set."""
+    return _serializer(purpose).dumps({"uid": user.id, "fp": account_fingerprint(user)})
+
+
+def read_account_token(token: str, purpose: str, max_age: int) -> User:
+    """The user a token belongs to, or TokenError."""
+    data = load(token, purpose, max_age)
+    user = current_app.extensions["sqlalchemy"].session.get(User, data.get("uid"))
+    if user is None or not user.active:
+        raise TokenError("invalid")
+    if data.get("fp") != account_fingerprint(user):
+        raise TokenError("used")
+    return user
+
+
+def dump(data: Any, purpose: str) -> str:
+    """Sign any JSON-able data for `purpose`."""
+    return _serializer(purpose).dumps(data)
+
+
+def load(token: str, purpose: str, max_age: int) -> Any:
+    """Verify and read a token made by `dump`, or TokenError."""
+    try:
+        return _serializer(purpose).loads(token, max_age=max_age)
+    except SignatureExpired as exc:
+        raise TokenError("expired") from exc
+    except BadSignature as exc:
+        raise TokenError("invalid") from exc

@@ -1,0 +1,157 @@
+"""Request-wide behaviour: security headers, error pages, language switch, health check."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from flask import Flask, g, jsonify, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, logout_user
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import text
+from werkzeug.exceptions import HTTPException
+
+from . import clock
+from .access import public
+from .extensions import db
+from .i18n import register_filters
+
+NO_STORE_PREFIXES = ("/me", "/coach", "/admin", "/invite", "/reset", "/mail")
+
+
+def register_web(app: Flask) -> None:
+    """Hook headers, errors, idle timeout and the small shared routes into the app."""
+    register_filters(app)
+    app.before_request(_before)
+    app.after_request(_security_headers)
+    app.context_processor(_template_globals)
+    for code in (400, 403, 404, 405, 413, 429, 500):
+        app.register_error_handler(code, _error_page)
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.add_url_rule("/healthz", "healthz", healthz)
+    app.add_url_rule("/lang", "set_language", set_language, methods=["POST"])
+    app.add_url_rule("/", "index", index)
+
+
+def _before() -> None:
+    """Per-request nonce, idle timeout and last-activity tracking."""
+    g.csp_nonce = secrets.token_urlsafe(16)
+    if not current_user.is_authenticated:
+        return
+    now = clock.now()
+    limit = timedelta(minutes=current_app_config("IDLE_TIMEOUT_MINUTES"))
+    last = session.get("seen")
+    if last is not None and now.timestamp() - float(last) > limit.total_seconds():
+        logout_user()
+        session.clear()
+        session["idle_expired"] = True
+        return
+    session["seen"] = now.timestamp()
+
+
+def current_app_config(name: str):
+    """Read a config value of the current app."""
+    from flask import current_app
+
+    return current_app.config[name]
+
+
+def _security_headers(response):
+    """Strict CSP and the other headers on every response."""
+    nonce = getattr(g, "csp_nonce", "")
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'self'; script-src 'self' 'nonce-" + nonce + "'; style-src 'self'; "
+        "img-src 'self' data:; font-src 'self'; object-src 'none'; base-uri 'none'; "
+        "form-action 'self'; frame-ancestors 'none'"
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+    response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    if current_app_config("ENV") == "production":
+        response.headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
+    if request.path.startswith(NO_STORE_PREFIXES) or current_user.is_authenticated:
+        response.headers["Cache-Control"] = "no-store"
+    response.vary.add("Cookie")
+    return response
+
+
+def _template_globals() -> dict:
+    from flask_babel import get_locale
+
+    from .navigation import menus
+
+    return {"lang": str(get_locale() or "nl"), "csp_nonce": getattr(g, "csp_nonce", ""),
+            **menus()}
+
+
+ERROR_TEXT = {
+    400: (_l("Dit verzoek klopt niet"), _l("Er ging iets mis met wat de browser stuurde. Probeer het opnieuw.")),
+    403: (_l("Geen toegang"), _l("Je hebt geen toegang tot deze pagina.")),
+    404: (_l("Pagina niet gevonden"), _l("Deze pagina bestaat niet, of je hebt er geen toegang toe.")),
+    405: (_l("Dit kan zo niet"), _l("Deze actie werkt niet op deze manier. Ga terug en probeer het opnieuw.")),
+    413: (_l("Bestand te groot"), _l("Het bestand is te groot. Kies een kleiner bestand.")),
+    429: (_l("Even wachten"), _l("Je hebt het te vaak geprobeerd. Wacht een paar minuten en probeer het dan opnieuw.")),
+    500: (_l("Er ging iets mis"), _l(
+        "Er ging bij ons iets mis. Je antwoorden zijn bewaard tot het laatste opslaan. "
+        "Probeer het zo opnieuw."
+    )),
+}
+
+
+def _error_page(error: Exception):
+    code = error.code if isinstance(error, HTTPException) and error.code else 500
+    if code == 500:
+        db.session.rollback()
+    title, message = ERROR_TEXT.get(code, ERROR_TEXT[500])
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify(error=str(message)), code
+    return render_template("error.html", code=code, title=title, message=message), code
+
+
+def _csrf_error(error: CSRFError):
+    message = _("Je sessie is verlopen of het formulier was niet compleet. "
+                "Log opnieuw in als dat nodig is en probeer het nog eens.")
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify(error=message, csrf=True), 400
+    return render_template("error.html", code=400, title=_("Formulier niet verstuurd"),
+                           message=message), 400
+
+
+@public
+def healthz():
+    """200 when the app and its database answer."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception as exc:  # noqa: BLE001 - any database failure means unhealthy
+        return jsonify(status="error", database=str(exc.__class__.__name__)), 503
+    return jsonify(status="ok", database="ok")
+
+
+@public
+def set_language():
+    """Switch the interface language (stored on the account when logged in)."""
+    lang = request.form.get("lang", "")
+    if lang in current_app_config("LANGUAGES"):
+        session["lang"] = lang
+        if current_user.is_authenticated:
+            current_user.locale = lang
+            db.session.commit()
+    target = request.form.get("next", "")
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("index")
+    return redirect(target)
+
+
+@public
+def index():
+    """Send visitors to their own start page."""
+    from .auth.landing import landing_url
+
+    if current_user.is_authenticated:
+        return redirect(landing_url(current_user))
+    return redirect(url_for("auth.login"))
+

@@ -1,0 +1,1 @@
+"""The scheduler process: delivery tick and outbox sender (`python -m scheduler`)."""
