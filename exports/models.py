@@ -5,7 +5,8 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from dataclasses import dataclass, field
+from collections.abc import Sequence, Set as AbstractSet
+from dataclasses import dataclass
 from typing import Any, Literal
 
 Lang = Literal["nl", "en"]
@@ -91,7 +92,7 @@ class Series:
     """One measurement moment of a questionnaire (start, midway, end)."""
 
     name: str
-    values: tuple[float | None, ...]
+    values: Sequence[float | None]
 
 
 @dataclass(frozen=True)
@@ -99,8 +100,8 @@ class Chart:
     """Chart data; exports draws the SVG itself, so no foreign markup enters a PDF."""
 
     title: str
-    labels: tuple[str, ...]
-    series: tuple[Series, ...]
+    labels: Sequence[str]
+    series: Sequence[Series]
     minimum: float = 1
     maximum: float = 10
 
@@ -111,7 +112,7 @@ class WorkbookExercise:
 
     number: str
     title: str
-    answers: tuple[tuple[str, str], ...] = ()
+    answers: Sequence[tuple[str, str]] = ()
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,7 @@ class WorkbookPart:
     """A part of the program (Persoonlijkheid, Werkplezier, ...) with its exercises."""
 
     title: str
-    exercises: tuple[WorkbookExercise, ...] = ()
+    exercises: Sequence[WorkbookExercise] = ()
 
 
 class _Document:
@@ -152,9 +153,9 @@ class ResumeDocument(_Document):
     lang: Lang
     person: Person
     profile: str
-    values: tuple[str, ...] = ()
-    strengths: tuple[str, ...] = ()
-    interests: tuple[str, ...] = ()
+    values: Sequence[str] = ()
+    strengths: Sequence[str] = ()
+    interests: Sequence[str] = ()
     goal: str = ""
     workplace: str = ""
 
@@ -167,17 +168,17 @@ class CvDocument(_Document):
     lang: Lang
     person: Person
     profile: str = ""
-    jobs: tuple[Job, ...] = ()
-    diplomas: tuple[Diploma, ...] = ()
-    courses: tuple[Course, ...] = ()
-    skills: tuple[str, ...] = ()
-    competences: tuple[Competence, ...] = ()
-    languages: tuple[Language, ...] = ()
+    jobs: Sequence[Job] = ()
+    diplomas: Sequence[Diploma] = ()
+    courses: Sequence[Course] = ()
+    skills: Sequence[str] = ()
+    competences: Sequence[Competence] = ()
+    languages: Sequence[Language] = ()
     interests: str = ""
-    section_order: tuple[str, ...] = CV_SECTIONS
-    hidden: frozenset[str] = frozenset()
+    section_order: Sequence[str] = CV_SECTIONS
+    hidden: AbstractSet[str] = frozenset()
     layout: Layout = "classic"
-    show: frozenset[str] = PERSONAL_DETAILS
+    show: AbstractSet[str] = PERSONAL_DETAILS
 
     def sections(self) -> list[str]:
         """Visible sections in the client's order; unknown keys are ignored, missing appended."""
@@ -193,8 +194,8 @@ class WorkbookDocument(_Document):
     kind = "workbook"
     lang: Lang
     person_name: str
-    parts: tuple[WorkbookPart, ...] = ()
-    charts: tuple[Chart, ...] = ()
+    parts: Sequence[WorkbookPart] = ()
+    charts: Sequence[Chart] = ()
 
 
 Document = PitchDocument | ResumeDocument | CvDocument | WorkbookDocument

@@ -104,4 +104,3 @@ def may_see_client(user: User, client: User) -> bool:
     if user.role != Role.COACH.value:
         return False
     return client.coach_id in coach_ids_acting_as(db.session, user)
-

@@ -37,9 +37,17 @@ def create_user(
     """Add a user; e-mail must be unused; password optional (invitation sets it later)."""
     if find_by_email(session, email) is not None:
         raise AccountError(str(_l("Er is al een account met dit e-mailadres.")))
-    user = User(email=email_key(email), name=name.strip(), role=role.value, active=True,
-                locale=locale, timezone=current_app.config["DEFAULT_TIMEZONE"],
-                session_version=1, created_at=now, coach_id=coach.id if coach else None)
+    user = User(
+        email=email_key(email),
+        name=name.strip(),
+        role=role.value,
+        active=True,
+        locale=locale,
+        timezone=current_app.config["DEFAULT_TIMEZONE"],
+        session_version=1,
+        created_at=now,
+        coach_id=coach.id if coach else None,
+    )
     if password is not None:
         problem = password_problem(password, email=email, name=name)
         if problem:
@@ -83,10 +91,21 @@ def external_url(endpoint: str, **values: object) -> str:
 def queue_invitation(session: Session, user: User, inviter: User | None, now: datetime) -> None:
     """Queue the invitation mail with a set-password link."""
     token = tokens.make_account_token(user, "invite")
-    rendered = mail.render_mail("invitation", user.locale, user=user, inviter=inviter,
-                                link=external_url("auth.invite", token=token))
-    mail.queue(session, key=f"invite:{user.id}:{user.session_version}:{now.isoformat()}",
-               kind="invitation", to=user, mail=rendered, now=now)
+    rendered = mail.render_mail(
+        "invitation",
+        user.locale,
+        user=user,
+        inviter=inviter,
+        link=external_url("auth.invite", token=token),
+    )
+    mail.queue(
+        session,
+        key=f"invite:{user.id}:{user.session_version}:{now.isoformat()}",
+        kind="invitation",
+        to=user,
+        mail=rendered,
+        now=now,
+    )
     audit.record(session, actor=inviter, action="user.invited", now=now, client=user)
 
 
@@ -96,7 +115,14 @@ def queue_reset(session: Session, email: str, now: datetime) -> None:
     if user is None or not user.active:
         return
     token = tokens.make_account_token(user, "reset")
-    rendered = mail.render_mail("reset", user.locale, user=user,
-                                link=external_url("auth.reset_token", token=token))
-    mail.queue(session, key=f"reset:{user.id}:{now.isoformat()}", kind="reset", to=user,
-               mail=rendered, now=now)
+    rendered = mail.render_mail(
+        "reset", user.locale, user=user, link=external_url("auth.reset_token", token=token)
+    )
+    mail.queue(
+        session,
+        key=f"reset:{user.id}:{now.isoformat()}",
+        kind="reset",
+        to=user,
+        mail=rendered,
+        now=now,
+    )

@@ -27,8 +27,9 @@ def register(app: Flask) -> None:
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @click.option("--coach-email", default=None, help="For a client: the coach's e-mail.")
 @with_appcontext
-def create_user(role: str, email: str, name: str, password_stdin: bool,
-                coach_email: str | None) -> None:
+def create_user(
+    role: str, email: str, name: str, password_stdin: bool, coach_email: str | None
+) -> None:
     """Create a user; without --password-stdin an invitation mail is queued."""
     password = sys.stdin.readline().rstrip("\n") if password_stdin else None
     coach = accounts.find_by_email(db.session, coach_email) if coach_email else None
@@ -36,8 +37,15 @@ def create_user(role: str, email: str, name: str, password_stdin: bool,
         raise click.ClickException(f"No coach with e-mail {coach_email}.")
     now = clock.now()
     try:
-        user = accounts.create_user(db.session, email=email, name=name, role=Role(role),
-                                    password=password, coach=coach, now=now)
+        user = accounts.create_user(
+            db.session,
+            email=email,
+            name=name,
+            role=Role(role),
+            password=password,
+            coach=coach,
+            now=now,
+        )
         if password is None:
             accounts.queue_invitation(db.session, user, None, now)
     except accounts.AccountError as exc:
@@ -72,6 +80,7 @@ def outbox_send() -> None:
     from .mail import backend_for
     from .outbox import send_due
 
-    report = send_due(db.session, backend_for(current_app), current_app.config["MAIL_FROM"],
-                      clock.now())
+    report = send_due(
+        db.session, backend_for(current_app), current_app.config["MAIL_FROM"], clock.now()
+    )
     click.echo(f"sent {report.sent}, retry later {report.retried}, failed {report.failed}")

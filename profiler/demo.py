@@ -31,8 +31,15 @@ def seed(session: Session, now: datetime, config: Any) -> list[tuple[str, str, s
         user = accounts.find_by_email(session, email)
         if user is None:
             coach = by_email.get(coach_email) if coach_email else None
-            user = accounts.create_user(session, email=email, name=name, role=role,
-                                        password=DEMO_PASSWORD, coach=coach, now=now)
+            user = accounts.create_user(
+                session,
+                email=email,
+                name=name,
+                role=role,
+                password=DEMO_PASSWORD,
+                coach=coach,
+                now=now,
+            )
         by_email[email] = user
         logins.append((role.value, email, DEMO_PASSWORD))
     return logins

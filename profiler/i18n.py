@@ -40,7 +40,7 @@ def _local(value: datetime, tz: str | None) -> datetime:
 
 
 def long_date(value: date | datetime | None, tz: str | None = None) -> str:
-    """"vrijdag 17 maart" (with the year when it is not this year)."""
+    """ "vrijdag 17 maart" (with the year when it is not this year)."""
     if value is None:
         return ""
     day = _local(value, tz).date() if isinstance(value, datetime) else value
@@ -49,7 +49,7 @@ def long_date(value: date | datetime | None, tz: str | None = None) -> str:
 
 
 def short_date(value: date | datetime | None, tz: str | None = None) -> str:
-    """"17 mrt. 2026"."""
+    """ "17 mrt. 2026"."""
     if value is None:
         return ""
     day = _local(value, tz).date() if isinstance(value, datetime) else value
@@ -57,7 +57,7 @@ def short_date(value: date | datetime | None, tz: str | None = None) -> str:
 
 
 def date_time(value: datetime | None, tz: str | None = None) -> str:
-    """"vrijdag 17 maart om 08:00"-style moment, in the user's time zone."""
+    """ "vrijdag 17 maart om 08:00"-style moment, in the user's time zone."""
     if value is None:
         return ""
     local = _local(value, tz)

@@ -81,9 +81,7 @@ def queue(
     )
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    stmt = insert(OutboxMail).values(**values).on_conflict_do_nothing(
-        index_elements=["key"]
-    )
+    stmt = insert(OutboxMail).values(**values).on_conflict_do_nothing(index_elements=["key"])
     result = session.execute(stmt)
     return bool(result.rowcount)
 
@@ -157,8 +155,15 @@ class FileBackend:
 class SmtpBackend:
     """Sends over one SMTP connection, opened on first use and reused."""
 
-    def __init__(self, host: str, port: int, user: str | None, password: str | None,
-                 starttls: bool, timeout: float):
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        user: str | None,
+        password: str | None,
+        starttls: bool,
+        timeout: float,
+    ):
         self.host, self.port, self.user, self.password = host, port, user, password
         self.starttls, self.timeout = starttls, timeout
         self._conn: smtplib.SMTP | None = None
@@ -226,9 +231,14 @@ def backend_for(app: Any) -> Backend:
     cfg = app.config
     kind = cfg["MAIL_BACKEND"]
     if kind == "smtp":
-        return SmtpBackend(cfg["SMTP_HOST"], int(cfg["SMTP_PORT"]), cfg.get("SMTP_USER"),
-                           cfg.get("SMTP_PASSWORD"), bool(cfg.get("SMTP_STARTTLS")),
-                           float(cfg.get("SMTP_TIMEOUT", 20)))
+        return SmtpBackend(
+            cfg["SMTP_HOST"],
+            int(cfg["SMTP_PORT"]),
+            cfg.get("SMTP_USER"),
+            cfg.get("SMTP_PASSWORD"),
+            bool(cfg.get("SMTP_STARTTLS")),
+            float(cfg.get("SMTP_TIMEOUT", 20)),
+        )
     if kind == "memory":
         return MemoryBackend(app.extensions.setdefault("mail_memory", []))
     return FileBackend(Path(app.instance_path) / "mail")

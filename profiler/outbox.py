@@ -39,8 +39,7 @@ def claim(session: Session, now: datetime, limit: int) -> list[OutboxMail]:
         .where(
             or_(
                 OutboxMail.status == MailStatus.PENDING.value,
-                (OutboxMail.status == MailStatus.SENDING.value)
-                & (OutboxMail.claimed_until < now),
+                (OutboxMail.status == MailStatus.SENDING.value) & (OutboxMail.claimed_until < now),
             ),
             OutboxMail.next_attempt_at <= now,
         )
@@ -84,8 +83,9 @@ def send_due(
     return report
 
 
-def _finish(session: Session, mail: OutboxMail, status: MailStatus, error: str | None,
-            now: datetime) -> None:
+def _finish(
+    session: Session, mail: OutboxMail, status: MailStatus, error: str | None, now: datetime
+) -> None:
     mail.attempts += 1
     mail.status = status.value
     mail.last_error = error

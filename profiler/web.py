@@ -84,21 +84,35 @@ def _template_globals() -> dict:
 
     from .navigation import menus
 
-    return {"lang": str(get_locale() or "nl"), "csp_nonce": getattr(g, "csp_nonce", ""),
-            **menus()}
+    return {"lang": str(get_locale() or "nl"), "csp_nonce": getattr(g, "csp_nonce", ""), **menus()}
 
 
 ERROR_TEXT = {
-    400: (_l("Dit verzoek klopt niet"), _l("Er ging iets mis met wat de browser stuurde. Probeer het opnieuw.")),
+    400: (
+        _l("Dit verzoek klopt niet"),
+        _l("Er ging iets mis met wat de browser stuurde. Probeer het opnieuw."),
+    ),
     403: (_l("Geen toegang"), _l("Je hebt geen toegang tot deze pagina.")),
-    404: (_l("Pagina niet gevonden"), _l("Deze pagina bestaat niet, of je hebt er geen toegang toe.")),
-    405: (_l("Dit kan zo niet"), _l("Deze actie werkt niet op deze manier. Ga terug en probeer het opnieuw.")),
+    404: (
+        _l("Pagina niet gevonden"),
+        _l("Deze pagina bestaat niet, of je hebt er geen toegang toe."),
+    ),
+    405: (
+        _l("Dit kan zo niet"),
+        _l("Deze actie werkt niet op deze manier. Ga terug en probeer het opnieuw."),
+    ),
     413: (_l("Bestand te groot"), _l("Het bestand is te groot. Kies een kleiner bestand.")),
-    429: (_l("Even wachten"), _l("Je hebt het te vaak geprobeerd. Wacht een paar minuten en probeer het dan opnieuw.")),
-    500: (_l("Er ging iets mis"), _l(
-        "Er ging bij ons iets mis. Je antwoorden zijn bewaard tot het laatste opslaan. "
-        "Probeer het zo opnieuw."
-    )),
+    429: (
+        _l("Even wachten"),
+        _l("Je hebt het te vaak geprobeerd. Wacht een paar minuten en probeer het dan opnieuw."),
+    ),
+    500: (
+        _l("Er ging iets mis"),
+        _l(
+            "Er ging bij ons iets mis. Je antwoorden zijn bewaard tot het laatste opslaan. "
+            "Probeer het zo opnieuw."
+        ),
+    ),
 }
 
 
@@ -113,12 +127,15 @@ def _error_page(error: Exception):
 
 
 def _csrf_error(error: CSRFError):
-    message = _("Je sessie is verlopen of het formulier was niet compleet. "
-                "Log opnieuw in als dat nodig is en probeer het nog eens.")
+    message = _(
+        "Je sessie is verlopen of het formulier was niet compleet. "
+        "Log opnieuw in als dat nodig is en probeer het nog eens."
+    )
     if request.accept_mimetypes.best == "application/json":
         return jsonify(error=message, csrf=True), 400
-    return render_template("error.html", code=400, title=_("Formulier niet verstuurd"),
-                           message=message), 400
+    return render_template(
+        "error.html", code=400, title=_("Formulier niet verstuurd"), message=message
+    ), 400
 
 
 @public
@@ -154,4 +171,3 @@ def index():
     if current_user.is_authenticated:
         return redirect(landing_url(current_user))
     return redirect(url_for("auth.login"))
-

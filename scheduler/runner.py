@@ -21,8 +21,16 @@ def send_outbox(app: Flask) -> None:
 def start_background(app: Flask) -> BackgroundScheduler:
     """Start the jobs in a background thread of this process."""
     scheduler = BackgroundScheduler(timezone="UTC")
-    scheduler.add_job(send_outbox, "interval", seconds=15, args=[app], id="outbox",
-                      coalesce=True, max_instances=1, misfire_grace_time=300)
+    scheduler.add_job(
+        send_outbox,
+        "interval",
+        seconds=15,
+        args=[app],
+        id="outbox",
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=300,
+    )
     scheduler.start()
     app.extensions["scheduler"] = scheduler
     return scheduler

@@ -43,8 +43,9 @@ def test_wrong_password_and_unknown_email_give_the_same_message(any_app, http):
     assert "nobody@example.nl" in unknown  # the typed e-mail stays in the form
 
 
-@pytest.mark.parametrize("role,landing", [(Role.CLIENT, "/me"), (Role.COACH, "/coach"),
-                                          (Role.ADMIN, "/admin")])
+@pytest.mark.parametrize(
+    "role,landing", [(Role.CLIENT, "/me"), (Role.COACH, "/coach"), (Role.ADMIN, "/admin")]
+)
 def test_each_role_lands_on_its_own_page(any_app, http, role, landing):
     make_user(role, "person@example.nl")
     response = login(http, "PERSON@example.nl")  # e-mail is case-insensitive
@@ -122,8 +123,14 @@ def test_invitation_mail_arrives_over_smtp_and_its_link_works_once(any_app, smtp
     page = http.get(path)
     assert page.status_code == 200 and "Noor" in page.get_data(as_text=True)
     token = csrf_token(http, path)
-    done = http.post(path, data={"password": "a long new password", "confirm":
-                                 "a long new password", "csrf_token": token})
+    done = http.post(
+        path,
+        data={
+            "password": "a long new password",
+            "confirm": "a long new password",
+            "csrf_token": token,
+        },
+    )
     assert done.status_code == 302 and done.headers["Location"] == "/me"
     second = any_app.test_client().get(path)
     assert second.status_code == 400
@@ -152,10 +159,12 @@ def test_reset_for_unknown_email_queues_nothing_but_looks_the_same(any_app):
     make_user(Role.CLIENT, "c@example.nl")
     http = any_app.test_client()
     token = csrf_token(http, "/reset")
-    known = http.post("/reset", data={"email": "c@example.nl", "csrf_token": token},
-                      follow_redirects=True).get_data(as_text=True)
-    unknown = http.post("/reset", data={"email": "x@example.nl", "csrf_token": token},
-                        follow_redirects=True).get_data(as_text=True)
+    known = http.post(
+        "/reset", data={"email": "c@example.nl", "csrf_token": token}, follow_redirects=True
+    ).get_data(as_text=True)
+    unknown = http.post(
+        "/reset", data={"email": "x@example.nl", "csrf_token": token}, follow_redirects=True
+    ).get_data(as_text=True)
     assert "Als er een account is" in known and "Als er een account is" in unknown
     from profiler.models import OutboxMail
 
@@ -180,6 +189,13 @@ def test_healthz_checks_the_database(any_app):
 def test_next_parameter_cannot_leave_the_site(any_app, http):
     make_user(Role.CLIENT, "c@example.nl")
     token = csrf_token(http, "/login?next=//evil.example/x")
-    response = http.post("/login", data={"email": "c@example.nl", "password": PASSWORD,
-                                         "next": "//evil.example/x", "csrf_token": token})
+    response = http.post(
+        "/login",
+        data={
+            "email": "c@example.nl",
+            "password": PASSWORD,
+            "next": "//evil.example/x",
+            "csrf_token": token,
+        },
+    )
     assert response.headers["Location"] == "/me"

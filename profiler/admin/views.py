@@ -21,7 +21,9 @@ def index():
     """Overview: counts of users by role and mail by status."""
     users = dict(db.session.execute(select(User.role, func.count()).group_by(User.role)).all())
     mails = dict(
-        db.session.execute(select(OutboxMail.status, func.count()).group_by(OutboxMail.status)).all()
+        db.session.execute(
+            select(OutboxMail.status, func.count()).group_by(OutboxMail.status)
+        ).all()
     )
     return render_template("admin/index.html", users=users, mails=mails, MailStatus=MailStatus)
 
@@ -41,6 +43,13 @@ def dev_mail():
     for path in files:
         msg = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
         body = msg.get_body(preferencelist=("plain",))
-        messages.append({"name": path.name, "to": msg["To"], "subject": msg["Subject"],
-                         "date": msg["Date"], "text": body.get_content() if body else ""})
+        messages.append(
+            {
+                "name": path.name,
+                "to": msg["To"],
+                "subject": msg["Subject"],
+                "date": msg["Date"],
+                "text": body.get_content() if body else "",
+            }
+        )
     return render_template("admin/dev_mail.html", messages=messages)

@@ -8,8 +8,11 @@ from flask import url_for
 
 from ..models import Role, User
 
-LANDING = {Role.CLIENT.value: "client.today", Role.COACH.value: "coach.dashboard",
-           Role.ADMIN.value: "admin.index"}
+LANDING = {
+    Role.CLIENT.value: "client.today",
+    Role.COACH.value: "coach.dashboard",
+    Role.ADMIN.value: "admin.index",
+}
 AREA = {Role.CLIENT.value: "/me", Role.COACH.value: "/coach", Role.ADMIN.value: "/admin"}
 
 
@@ -22,7 +25,12 @@ def safe_next(user: User, target: str | None) -> str:
     """A local return address inside the user's own area, else their start page."""
     if target:
         parts = urlsplit(target)
-        if (not parts.scheme and not parts.netloc and target.startswith("/")
-                and not target.startswith("//") and target.startswith(AREA[user.role])):
+        if (
+            not parts.scheme
+            and not parts.netloc
+            and target.startswith("/")
+            and not target.startswith("//")
+            and target.startswith(AREA[user.role])
+        ):
             return target
     return landing_url(user)

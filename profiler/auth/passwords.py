@@ -59,7 +59,9 @@ def password_problem(password: str, *, email: str = "", name: str = "") -> str |
         return str(_l("Kies een wachtwoord van hoogstens 64 tekens."))
     lowered = password.lower()
     if lowered in common_passwords():
-        return str(_l("Dit wachtwoord wordt veel gebruikt en is makkelijk te raden. Kies een ander."))
+        return str(
+            _l("Dit wachtwoord wordt veel gebruikt en is makkelijk te raden. Kies een ander.")
+        )
     if email and lowered == email.strip().lower():
         return str(_l("Gebruik niet je e-mailadres als wachtwoord."))
     if name and lowered == name.strip().lower():

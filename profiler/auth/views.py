@@ -27,14 +27,17 @@ def _login_key() -> str:
 
 
 def _limit_message(_limit=None) -> str:
-    return _("Te veel pogingen. Wacht een kwartier en probeer het dan opnieuw, "
-             "of vraag een nieuw wachtwoord aan.")
+    return _(
+        "Te veel pogingen. Wacht een kwartier en probeer het dan opnieuw, "
+        "of vraag een nieuw wachtwoord aan."
+    )
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit("10 per 15 minutes", methods=["POST"], error_message=_limit_message)
-@limiter.limit("10 per 15 minutes", methods=["POST"], key_func=_login_key,
-               error_message=_limit_message)
+@limiter.limit(
+    "10 per 15 minutes", methods=["POST"], key_func=_login_key, error_message=_limit_message
+)
 @public
 def login():
     """Log in with e-mail and password."""
@@ -42,21 +45,23 @@ def login():
         return redirect(landing_url(current_user))
     form = LoginForm(next=request.args.get("next", ""))
     if session.pop("idle_expired", False):
-        flash(_("Je was een tijd niet actief. Log opnieuw in; je komt terug waar je was."),
-              "info")
+        flash(_("Je was een tijd niet actief. Log opnieuw in; je komt terug waar je was."), "info")
     if form.validate_on_submit():
         user = accounts.authenticate(db.session, form.email.data, form.password.data)
         if user is None:
             form.password.errors.append(
-                _("Het e-mailadres of het wachtwoord klopt niet. Controleer ze en probeer het "
-                  "opnieuw.")
+                _(
+                    "Het e-mailadres of het wachtwoord klopt niet. Controleer ze en probeer het "
+                    "opnieuw."
+                )
             )
         else:
             now = clock.now()
             session.clear()  # a fresh session: no fixation
             user.last_login_at = now
-            audit.record(db.session, actor=user, action="auth.login", now=now,
-                         ip=request.remote_addr)
+            audit.record(
+                db.session, actor=user, action="auth.login", now=now, ip=request.remote_addr
+            )
             db.session.commit()
             login_user(user)
             session["seen"] = now.timestamp()
@@ -85,8 +90,13 @@ def reset():
     if form.validate_on_submit():
         accounts.queue_reset(db.session, form.email.data, clock.now())
         db.session.commit()
-        flash(_("Als er een account is met dit e-mailadres, staat er nu een mail met een link "
-                "voor je klaar. De link werkt twee uur."), "info")
+        flash(
+            _(
+                "Als er een account is met dit e-mailadres, staat er nu een mail met een link "
+                "voor je klaar. De link werkt twee uur."
+            ),
+            "info",
+        )
         return redirect(url_for("auth.login"))
     return render_template("auth/reset_request.html", form=form)
 
@@ -95,9 +105,11 @@ def _set_password_page(token: str, purpose: str, max_age_key: str, template: str
     try:
         user = tokens.read_account_token(token, purpose, current_app.config[max_age_key])
     except tokens.TokenError as exc:
-        return render_template("auth/token_problem.html",
-                               message=TOKEN_MESSAGES[exc.reason],
-                               reset_form=ResetRequestForm()), 400
+        return render_template(
+            "auth/token_problem.html",
+            message=TOKEN_MESSAGES[exc.reason],
+            reset_form=ResetRequestForm(),
+        ), 400
     form = SetPasswordForm()
     if form.validate_on_submit():
         try:
@@ -106,8 +118,13 @@ def _set_password_page(token: str, purpose: str, max_age_key: str, template: str
             form.password.errors.append(str(exc))
         else:
             now = clock.now()
-            audit.record(db.session, actor=user, action=f"auth.{purpose}_password_set", now=now,
-                         ip=request.remote_addr)
+            audit.record(
+                db.session,
+                actor=user,
+                action=f"auth.{purpose}_password_set",
+                now=now,
+                ip=request.remote_addr,
+            )
             user.last_login_at = now
             db.session.commit()
             session.clear()
