@@ -7,3 +7,4 @@ from flask import Blueprint
 bp = Blueprint("admin", __name__)
 
 from . import views  # noqa: E402,F401
+from . import audit_views, users  # noqa: E402,F401

@@ -1,0 +1,86 @@
+"""Administrator services: people, roles, coach assignment, deactivation, deletion."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from . import audit
+from .accounts import AccountError, end_sessions
+from .models import (
+    Answer,
+    AnswerRevision,
+    AuditEvent,
+    CheckIn,
+    CoachNote,
+    Comment,
+    OutboxMail,
+    Role,
+    User,
+)
+
+
+def set_active(session: Session, user: User, active: bool, *, by: User, now: datetime) -> None:
+    """(De)activate an account; deactivation ends its sessions at once."""
+    if user.id == by.id and not active:
+        raise AccountError(str(_l("Je kunt je eigen account niet uitzetten.")))
+    user.active = active
+    if not active:
+        end_sessions(user)
+    audit.record(session, actor=by, action="user.activated" if active else "user.deactivated",
+                 now=now, client=user if user.is_client else None, user_id=user.id)
+
+
+def assign_coach(session: Session, client: User, coach: User | None, *, by: User,
+                 now: datetime) -> None:
+    """Give a client another coach (or none)."""
+    if not client.is_client:
+        raise AccountError(str(_l("Alleen cliënten hebben een coach.")))
+    if coach is not None and not coach.is_coach:
+        raise AccountError(str(_l("Kies een coach.")))
+    client.coach_id = coach.id if coach else None
+    audit.record(session, actor=by, action="user.coach_assigned", now=now, client=client,
+                 coach_id=coach.id if coach else None)
+
+
+def delete_client(session: Session, client: User, *, by: User, now: datetime) -> dict[str, int]:
+    """Remove a client and everything attached: answers, revisions, comments, check-ins, mail.
+
+    The audit log keeps that a deletion happened, without the client's name or e-mail.
+    """
+    if not client.is_client:
+        raise AccountError(str(_l("Alleen cliënten kunnen hier verwijderd worden.")))
+    answer_ids = select(Answer.id).where(Answer.client_id == client.id)
+    counts = {
+        "revisions": session.execute(
+            delete(AnswerRevision).where(AnswerRevision.answer_id.in_(answer_ids))
+        ).rowcount,
+        "answers": session.execute(delete(Answer).where(Answer.client_id == client.id)).rowcount,
+        "comments": session.execute(delete(Comment).where(Comment.client_id == client.id)).rowcount,
+        "notes": session.execute(delete(CoachNote).where(CoachNote.client_id == client.id)).rowcount,
+        "checkins": session.execute(delete(CheckIn).where(CheckIn.client_id == client.id)).rowcount,
+        "mails": session.execute(delete(OutboxMail).where(OutboxMail.user_id == client.id)).rowcount,
+    }
+    counts["enrollments"] = len(client.enrollments)
+    client_id = client.id
+    session.execute(
+        AuditEvent.__table__.update()
+        .where(AuditEvent.client_id == client_id)
+        .values(client_id=None)
+    )
+    session.delete(client)
+    session.flush()
+    audit.record(session, actor=by, action="user.deleted", now=now, deleted_user_id=client_id,
+                 **counts)
+    return counts
+
+
+def coaches(session: Session) -> list[User]:
+    """All active coaches by name."""
+    return list(session.scalars(
+        select(User).where(User.role == Role.COACH.value, User.active.is_(True)).order_by(User.name)
+    ))
+
