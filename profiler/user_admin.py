@@ -30,20 +30,33 @@ def set_active(session: Session, user: User, active: bool, *, by: User, now: dat
     user.active = active
     if not active:
         end_sessions(user)
-    audit.record(session, actor=by, action="user.activated" if active else "user.deactivated",
-                 now=now, client=user if user.is_client else None, user_id=user.id)
+    audit.record(
+        session,
+        actor=by,
+        action="user.activated" if active else "user.deactivated",
+        now=now,
+        client=user if user.is_client else None,
+        user_id=user.id,
+    )
 
 
-def assign_coach(session: Session, client: User, coach: User | None, *, by: User,
-                 now: datetime) -> None:
+def assign_coach(
+    session: Session, client: User, coach: User | None, *, by: User, now: datetime
+) -> None:
     """Give a client another coach (or none)."""
     if not client.is_client:
         raise AccountError(str(_l("Alleen cliënten hebben een coach.")))
     if coach is not None and not coach.is_coach:
         raise AccountError(str(_l("Kies een coach.")))
     client.coach_id = coach.id if coach else None
-    audit.record(session, actor=by, action="user.coach_assigned", now=now, client=client,
-                 coach_id=coach.id if coach else None)
+    audit.record(
+        session,
+        actor=by,
+        action="user.coach_assigned",
+        now=now,
+        client=client,
+        coach_id=coach.id if coach else None,
+    )
 
 
 def delete_client(session: Session, client: User, *, by: User, now: datetime) -> dict[str, int]:
@@ -60,9 +73,13 @@ def delete_client(session: Session, client: User, *, by: User, now: datetime) ->
         ).rowcount,
         "answers": session.execute(delete(Answer).where(Answer.client_id == client.id)).rowcount,
         "comments": session.execute(delete(Comment).where(Comment.client_id == client.id)).rowcount,
-        "notes": session.execute(delete(CoachNote).where(CoachNote.client_id == client.id)).rowcount,
+        "notes": session.execute(
+            delete(CoachNote).where(CoachNote.client_id == client.id)
+        ).rowcount,
         "checkins": session.execute(delete(CheckIn).where(CheckIn.client_id == client.id)).rowcount,
-        "mails": session.execute(delete(OutboxMail).where(OutboxMail.user_id == client.id)).rowcount,
+        "mails": session.execute(
+            delete(OutboxMail).where(OutboxMail.user_id == client.id)
+        ).rowcount,
     }
     counts["enrollments"] = len(client.enrollments)
     client_id = client.id
@@ -73,14 +90,18 @@ def delete_client(session: Session, client: User, *, by: User, now: datetime) ->
     )
     session.delete(client)
     session.flush()
-    audit.record(session, actor=by, action="user.deleted", now=now, deleted_user_id=client_id,
-                 **counts)
+    audit.record(
+        session, actor=by, action="user.deleted", now=now, deleted_user_id=client_id, **counts
+    )
     return counts
 
 
 def coaches(session: Session) -> list[User]:
     """All active coaches by name."""
-    return list(session.scalars(
-        select(User).where(User.role == Role.COACH.value, User.active.is_(True)).order_by(User.name)
-    ))
-
+    return list(
+        session.scalars(
+            select(User)
+            .where(User.role == Role.COACH.value, User.active.is_(True))
+            .order_by(User.name)
+        )
+    )

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from datetime import date
 
-from conftest import T0, csrf_token, login, make_user
+from conftest import T0, csrf_token, login
 
 from profiler.enrollments import enroll
-from profiler.models import Answer, AnswerRevision, AuditEvent, Comment, OutboxMail, Role, User
+from profiler.models import Answer, AnswerRevision, AuditEvent, Comment, OutboxMail, User
 
 
 def test_admin_invites_a_coach_and_the_invitation_is_queued(users, client, db):
     login(client, "admin@example.nl")
     token = csrf_token(client, "/admin/users")
-    response = client.post("/admin/users", data={"name": "Lotte", "email": "lotte@example.nl",
-                                                 "role": "coach", "csrf_token": token})
+    response = client.post(
+        "/admin/users",
+        data={"name": "Lotte", "email": "lotte@example.nl", "role": "coach", "csrf_token": token},
+    )
     assert response.status_code == 302
     lotte = db.query(User).filter_by(email="lotte@example.nl").one()
     assert lotte.role == "coach" and lotte.password_hash is None
@@ -24,8 +26,15 @@ def test_admin_invites_a_coach_and_the_invitation_is_queued(users, client, db):
 def test_duplicate_email_keeps_the_form_and_says_why(users, client):
     login(client, "admin@example.nl")
     token = csrf_token(client, "/admin/users")
-    page = client.post("/admin/users", data={"name": "Dubbel", "email": "COACH.A@example.nl",
-                                             "role": "coach", "csrf_token": token})
+    page = client.post(
+        "/admin/users",
+        data={
+            "name": "Dubbel",
+            "email": "COACH.A@example.nl",
+            "role": "coach",
+            "csrf_token": token,
+        },
+    )
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "Er is al een account met dit e-mailadres." in html
@@ -50,8 +59,9 @@ def test_admin_reassigns_a_client_to_another_coach(users, client, db):
     login(client, "admin@example.nl")
     anna = users["client_a"]
     token = csrf_token(client, f"/admin/users/{anna.id}")
-    client.post(f"/admin/users/{anna.id}", data={"coach_id": users["coach_b"].id,
-                                                 "csrf_token": token})
+    client.post(
+        f"/admin/users/{anna.id}", data={"coach_id": users["coach_b"].id, "csrf_token": token}
+    )
     db.expire_all()
     assert db.get(User, anna.id).coach_id == users["coach_b"].id
 
@@ -59,11 +69,28 @@ def test_admin_reassigns_a_client_to_another_coach(users, client, db):
 def test_delete_client_removes_everything_after_confirmation(users, client, db):
     anna = users["client_a"]
     enroll(db, anna, program_id="p", steps=["a", "b"], start_date=date(2026, 3, 2), now=T0)
-    answer = Answer(client_id=anna.id, exercise_id="a", field_id="f", value="geheim", revision=1,
-                    created_at=T0, updated_at=T0)
+    answer = Answer(
+        client_id=anna.id,
+        exercise_id="a",
+        field_id="f",
+        value="geheim",
+        revision=1,
+        created_at=T0,
+        updated_at=T0,
+    )
     answer.revisions.append(AnswerRevision(revision=1, value="geheim", created_at=T0))
-    db.add_all([answer, Comment(client_id=anna.id, author_id=users["coach_a"].id,
-                                exercise_id="a", body="Mooi", created_at=T0)])
+    db.add_all(
+        [
+            answer,
+            Comment(
+                client_id=anna.id,
+                author_id=users["coach_a"].id,
+                exercise_id="a",
+                body="Mooi",
+                created_at=T0,
+            ),
+        ]
+    )
     db.commit()
     login(client, "admin@example.nl")
     url = f"/admin/users/{anna.id}/delete"

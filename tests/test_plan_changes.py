@@ -18,8 +18,9 @@ STEPS = ["q_start", "a", "b", "c", "d"]
 def setup(app, db):
     coach = make_user(Role.COACH, "coach@example.nl", "Karin")
     client = make_user(Role.CLIENT, "sanne@example.nl", "Sanne", coach=coach)
-    enrollment = enroll(db, client, program_id="p", steps=STEPS, start_date=date(2026, 3, 2),
-                        now=T0)
+    enrollment = enroll(
+        db, client, program_id="p", steps=STEPS, start_date=date(2026, 3, 2), now=T0
+    )
     db.commit()
     return coach, client, enrollment
 

@@ -33,8 +33,14 @@ def audit():
     )
     if form.q.data and not form.q.errors:
         like = f"%{form.q.data.strip().lower()}%"
-        query = query.where(or_(func.lower(actor.name).like(like), actor.email.like(like),
-                                func.lower(client.name).like(like), client.email.like(like)))
+        query = query.where(
+            or_(
+                func.lower(actor.name).like(like),
+                actor.email.like(like),
+                func.lower(client.name).like(like),
+                client.email.like(like),
+            )
+        )
     if form.action.data and not form.action.errors:
         query = query.where(AuditEvent.action.like(f"{form.action.data.strip()}%"))
     if form.since.data and not form.since.errors:
@@ -44,6 +50,11 @@ def audit():
         query = query.where(AuditEvent.at < end)
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     rows = db.session.execute(query.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
-    return render_template("admin/audit.html", form=form, rows=rows[:PAGE_SIZE], page=page,
-                           has_more=len(rows) > PAGE_SIZE,
-                           query_args={k: v for k, v in request.args.items() if k != "page"})
+    return render_template(
+        "admin/audit.html",
+        form=form,
+        rows=rows[:PAGE_SIZE],
+        page=page,
+        has_more=len(rows) > PAGE_SIZE,
+        query_args={k: v for k, v in request.args.items() if k != "page"},
+    )

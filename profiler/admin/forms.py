@@ -13,12 +13,14 @@ EMAIL_MESSAGE = _l("Vul een geldig e-mailadres in, bijvoorbeeld naam@voorbeeld.n
 class NewStaffForm(FlaskForm):
     """Invite a coach or administrator."""
 
-    name = StringField(_l("Naam"), validators=[DataRequired(_l("Vul een naam in.")),
-                                               Length(max=120)])
-    email = EmailField(_l("E-mailadres"), validators=[DataRequired(EMAIL_MESSAGE),
-                                                      Email(EMAIL_MESSAGE), Length(max=254)])
-    role = SelectField(_l("Rol"), choices=[("coach", _l("Coach")),
-                                           ("admin", _l("Beheerder"))])
+    name = StringField(
+        _l("Naam"), validators=[DataRequired(_l("Vul een naam in.")), Length(max=120)]
+    )
+    email = EmailField(
+        _l("E-mailadres"),
+        validators=[DataRequired(EMAIL_MESSAGE), Email(EMAIL_MESSAGE), Length(max=254)],
+    )
+    role = SelectField(_l("Rol"), choices=[("coach", _l("Coach")), ("admin", _l("Beheerder"))])
 
 
 class AssignCoachForm(FlaskForm):
@@ -30,8 +32,10 @@ class AssignCoachForm(FlaskForm):
 class ConfirmDeleteForm(FlaskForm):
     """Type the client's name to confirm deletion."""
 
-    confirm_name = StringField(_l("Typ de naam van de cliënt om te bevestigen"),
-                               validators=[DataRequired(_l("Typ de naam om te bevestigen."))])
+    confirm_name = StringField(
+        _l("Typ de naam van de cliënt om te bevestigen"),
+        validators=[DataRequired(_l("Typ de naam om te bevestigen."))],
+    )
 
 
 class AuditSearchForm(FlaskForm):

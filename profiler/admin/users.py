@@ -29,15 +29,25 @@ def users():
     if form.validate_on_submit():
         now = clock.now()
         try:
-            user = accounts.create_user(db.session, email=form.email.data, name=form.name.data,
-                                        role=Role(form.role.data), now=now)
+            user = accounts.create_user(
+                db.session,
+                email=form.email.data,
+                name=form.name.data,
+                role=Role(form.role.data),
+                now=now,
+            )
         except accounts.AccountError as exc:
             form.email.errors.append(str(exc))
         else:
             accounts.queue_invitation(db.session, user, current_user, now)
             db.session.commit()
-            flash(_("%(name)s is uitgenodigd. De uitnodiging staat in de mailwachtrij.",
-                    name=user.name), "success")
+            flash(
+                _(
+                    "%(name)s is uitgenodigd. De uitnodiging staat in de mailwachtrij.",
+                    name=user.name,
+                ),
+                "success",
+            )
             return redirect(url_for("admin.users"))
     role = request.args.get("role", "")
     q = request.args.get("q", "").strip()[:120]
@@ -48,10 +58,18 @@ def users():
         like = f"%{q.lower()}%"
         query = query.where(or_(func.lower(User.name).like(like), User.email.like(like)))
     people = db.session.scalars(query.limit(500)).all()
-    coach_names = dict(db.session.execute(
-        select(User.id, User.name).where(User.role == Role.COACH.value)).all())
-    return render_template("admin/users.html", form=form, people=people, role=role, q=q,
-                           coach_names=coach_names, roles=ROLES)
+    coach_names = dict(
+        db.session.execute(select(User.id, User.name).where(User.role == Role.COACH.value)).all()
+    )
+    return render_template(
+        "admin/users.html",
+        form=form,
+        people=people,
+        role=role,
+        q=q,
+        coach_names=coach_names,
+        roles=ROLES,
+    )
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
@@ -61,7 +79,8 @@ def user(user_id: int):
     person = _user_or_404(user_id)
     form = AssignCoachForm(coach_id=person.coach_id or 0)
     form.coach_id.choices = [(0, _("Geen coach"))] + [
-        (c.id, c.name) for c in user_admin.coaches(db.session)]
+        (c.id, c.name) for c in user_admin.coaches(db.session)
+    ]
     if person.is_client and form.validate_on_submit():
         coach = db.session.get(User, form.coach_id.data) if form.coach_id.data else None
         try:
@@ -72,8 +91,9 @@ def user(user_id: int):
             db.session.commit()
             flash(_("De coach van %(name)s is aangepast.", name=person.name), "success")
             return redirect(url_for("admin.user", user_id=person.id))
-    return render_template("admin/user.html", person=person, form=form,
-                           delete_form=ConfirmDeleteForm())
+    return render_template(
+        "admin/user.html", person=person, form=form, delete_form=ConfirmDeleteForm()
+    )
 
 
 @bp.post("/users/<int:user_id>/active")
@@ -88,8 +108,12 @@ def set_active(user_id: int):
         flash(str(exc), "error")
     else:
         db.session.commit()
-        flash(_("%(name)s kan weer inloggen.", name=person.name) if active else
-              _("%(name)s kan niet meer inloggen.", name=person.name), "success")
+        flash(
+            _("%(name)s kan weer inloggen.", name=person.name)
+            if active
+            else _("%(name)s kan niet meer inloggen.", name=person.name),
+            "success",
+        )
     return redirect(url_for("admin.user", user_id=person.id))
 
 
@@ -100,8 +124,7 @@ def reinvite(user_id: int):
     person = _user_or_404(user_id)
     accounts.queue_invitation(db.session, person, current_user, clock.now())
     db.session.commit()
-    flash(_("Er is een nieuwe uitnodiging naar %(email)s gestuurd.", email=person.email),
-          "success")
+    flash(_("Er is een nieuwe uitnodiging naar %(email)s gestuurd.", email=person.email), "success")
     return redirect(url_for("admin.user", user_id=person.id))
 
 
