@@ -60,6 +60,7 @@ class Base:
     RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = True
     RETENTION_MONTHS = int(_env("RETENTION_MONTHS", "24") or 24)
+    LOG_JSON = _flag("LOG_JSON", False)
     TESTING = False
 
 

@@ -15,6 +15,9 @@ def create_app(config: str | type = "config.Development", **overrides: object) -
     app.config.from_object(config)
     app.config.update(overrides)
     configure(app)
+    from .logs import configure_logging
+
+    configure_logging(app)
     register_extensions(app)
     register_blueprints(app)
     register_commands(app)
@@ -74,11 +77,13 @@ def register_blueprints(app: Flask) -> None:
     from .auth import bp as auth_bp
     from .client import bp as client_bp
     from .coach import bp as coach_bp
+    from .mailpause import bp as mailpause_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(client_bp, url_prefix="/me")
     app.register_blueprint(coach_bp, url_prefix="/coach")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(mailpause_bp)
 
 
 def register_commands(app: Flask) -> None:
