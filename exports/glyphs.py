@@ -14,6 +14,8 @@ FONT_FILES = ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf", "NotoSerif-Regular.tt
 _KEEP = frozenset("\n\t")
 # XML 1.0 forbids these; python-docx refuses them and they carry nothing readable.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+# Joiners and variation selectors only glue emoji together; without the emoji they are debris.
+_EMOJI_GLUE = re.compile("[\u200d\u20e3\ufe00-\ufe0f]")
 
 
 @cache
@@ -25,7 +27,7 @@ def covered() -> frozenset[int]:
 
 def printable(text: str) -> str:
     """NFC text without characters the fonts lack (emoji, pictographs, stray controls)."""
-    text = xml_safe(text)
+    text = _EMOJI_GLUE.sub("", xml_safe(text))
     glyphs = covered()
     return "".join(ch for ch in text if ord(ch) in glyphs or ch in _KEEP)
 

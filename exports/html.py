@@ -14,7 +14,7 @@ from exports.fetcher import asset_url
 from exports.glyphs import printable
 from exports.labels import label, level_label
 from exports.models import CvDocument, Document, PitchDocument, ResumeDocument, WorkbookDocument
-from exports.wording import format_month, format_period, speaking_time, word_count
+from exports.wording import format_month, speaking_time, word_count
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 PHOTO_NAME = "photo.jpg"
@@ -87,7 +87,6 @@ def render_html(document: Document) -> str:
         "author": author(document),
         "t": partial(label, lang),
         "month": partial(format_month, lang=lang),
-        "period": partial(format_period, lang=lang),
         "level": partial(level_label, lang),
         "photo_url": asset_url(PHOTO_NAME) if shows_photo(document) else "",
         **_extra(document),

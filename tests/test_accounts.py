@@ -6,7 +6,7 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import PASSWORD, csrf_token, login, make_user
+from tests.conftest import PASSWORD, csrf_token, login, make_user
 
 from profiler import accounts, clock, tokens
 from profiler.extensions import db

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from conftest import T0, csrf_token, login
+from tests.conftest import T0, csrf_token, login
 
 from profiler.enrollments import enroll
 from profiler.models import Answer, AnswerRevision, AuditEvent, Comment, OutboxMail, User

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import browser_login, make_user
+from tests.conftest import browser_login, make_user
 
 from profiler.models import Role
 

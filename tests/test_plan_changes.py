@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, time
 
 import pytest
-from conftest import T0, make_user
+from tests.conftest import T0, make_user
 
 from profiler import plan_changes as pc
 from profiler.enrollments import enroll

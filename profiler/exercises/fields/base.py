@@ -1,0 +1,196 @@
+"""The field base class: naming of form inputs, the accessible frame and shared behaviour."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Protocol
+
+from markupsafe import Markup
+
+from ..spec_reader import SpecReader
+from ..tags import joined, paragraphs, tag, text
+from ..wording import say
+
+COMMON_KEYS = ("id", "type", "label", "hint", "required")
+
+
+class FormData(Protocol):
+    """What parse needs from a form: werkzeug's MultiDict fits."""
+
+    def getlist(self, key: str) -> list[str]: ...
+
+    def __iter__(self) -> Any: ...
+
+
+@dataclass(frozen=True)
+class Slot:
+    """Where a field sits in the form; gives its input name, DOM id and error key."""
+
+    path: tuple[str, ...]
+
+    @property
+    def name(self) -> str:
+        """Form input name, e.g. `f.jobs.0.employer`."""
+        return "f." + ".".join(self.path)
+
+    @property
+    def dom(self) -> str:
+        """HTML id, e.g. `f-jobs-0-employer`."""
+        return "f-" + "-".join(self.path)
+
+    @property
+    def key(self) -> str:
+        """Key in the errors mapping, e.g. `jobs.0.employer`."""
+        return ".".join(self.path)
+
+    def child(self, *parts: str | int) -> Slot:
+        """A slot below this one."""
+        return Slot(self.path + tuple(str(p) for p in parts))
+
+
+@dataclass
+class RenderContext:
+    """Everything a field needs to render besides its own value."""
+
+    lang: str
+    answers: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    scores: Mapping[str, Mapping[str, Mapping[str, float]]] = field(default_factory=dict)
+    errors: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    blank_entries: Mapping[str, int] = field(default_factory=dict)
+
+    def errors_at(self, slot: Slot) -> list[str]:
+        """The error messages for this slot."""
+        return list(self.errors.get(slot.key, ()))
+
+
+def first(form: FormData, name: str) -> str:
+    """The first submitted value of `name`, stripped, or ''."""
+    values = form.getlist(name)
+    return values[0].strip() if values else ""
+
+
+@dataclass(eq=False)
+class Field:
+    """A question in an exercise; subclasses define one `type` each."""
+
+    type: ClassVar[str] = ""
+    keys: ClassVar[tuple[str, ...]] = ()
+    stores: ClassVar[bool] = True
+    uses_fieldset: ClassVar[bool] = False
+
+    id: str
+    label: str = ""
+    hint: str = ""
+    required: bool = False
+    line: int = 0
+    lang: str = "nl"
+
+    @classmethod
+    def read(cls, reader: SpecReader, common: dict[str, Any]) -> Field:
+        """Build the field from its YAML; type-specific keys are read by subclasses."""
+        return cls(**common)
+
+    # --- values ---------------------------------------------------------------------------
+    def empty(self) -> Any:
+        """The value of an unanswered field."""
+        return ""
+
+    def is_empty(self, value: Any) -> bool:
+        """Whether the value counts as not filled in."""
+        return value in (None, "", [], {})
+
+    def initial(self, ctx: RenderContext) -> Any:
+        """The value shown before the client saved anything."""
+        return self.empty()
+
+    def parse(self, form: FormData, slot: Slot | None = None) -> Any:
+        """Read this field's value from submitted form data."""
+        return first(form, (slot or self.slot).name)
+
+    def validate(self, value: Any, lang: str) -> list[str]:
+        """Messages about what is wrong with the value, in `lang`; empty when fine."""
+        if self.required and self.is_empty(value):
+            return [say("required", lang)]
+        return []
+
+    def check(self, value: Any, lang: str, slot: Slot | None = None) -> dict[str, list[str]]:
+        """Messages keyed by error key (groups add keys for their sub-fields)."""
+        messages = self.validate(value, lang)
+        return {(slot or self.slot).key: messages} if messages else {}
+
+    def as_text(self, value: Any) -> str:
+        """The value as plain text for documents and the working document."""
+        if self.is_empty(value):
+            return ""
+        return str(value)
+
+    def as_html(self, value: Any) -> Markup:
+        """The value as escaped HTML for reading back (used by `show`)."""
+        return paragraphs(self.as_text(value))
+
+    def label_of(self, value: str) -> str:
+        """The label of a stored option value (identity for free text)."""
+        return value
+
+    def entries(self, value: Any) -> list[tuple[str, str]]:
+        """(value, label) pairs another field can rank or pick from; empty if not a source."""
+        return []
+
+    def shape(self) -> tuple:
+        """What must be equal in the nl and en versions of this field."""
+        return (self.id, self.type)
+
+    # --- rendering ------------------------------------------------------------------------
+    @property
+    def slot(self) -> Slot:
+        """The top-level slot of this field."""
+        return Slot((self.id,))
+
+    def render(self, value: Any, ctx: RenderContext, slot: Slot | None = None) -> Markup:
+        """Accessible HTML for this field holding `value`."""
+        raise NotImplementedError
+
+    def frame(
+        self,
+        ctx: RenderContext,
+        slot: Slot,
+        control: Callable[[str | None, bool], Markup],
+        extra_hint: str = "",
+    ) -> Markup:
+        """Label or legend, hint, error and the control, wired with aria-describedby."""
+        errors = ctx.errors_at(slot)
+        hint = " ".join(h for h in (self.hint, extra_hint) if h)
+        hint_id = f"{slot.dom}-hint" if hint else None
+        error_id = f"{slot.dom}-error" if errors else None
+        described = joined([hint_id, error_id])
+        caption = text(self.label)
+        if self.required:
+            caption += Markup(" ") + tag(
+                "span", text(say("required_mark", ctx.lang)), class_="field__required"
+            )
+        parts = []
+        if hint:
+            parts.append(tag("p", text(hint), class_="field__hint", id=hint_id))
+        if errors:
+            parts.append(error_html(errors, error_id, ctx.lang))
+        classes = f"field field--{self.type}" + (" field--invalid" if errors else "")
+        if self.uses_fieldset:
+            inner = tag("legend", caption, class_="field__label") + Markup("").join(parts)
+            inner += control(None, bool(errors))
+            return tag(
+                "fieldset",
+                inner,
+                class_=classes,
+                id=f"{slot.dom}-field",
+                aria_describedby=described,
+            )
+        inner = tag("label", caption, class_="field__label", for_=slot.dom) + Markup("").join(parts)
+        inner += control(described, bool(errors))
+        return tag("div", inner, class_=classes, id=f"{slot.dom}-field")
+
+
+def error_html(errors: Sequence[str], error_id: str | None, lang: str) -> Markup:
+    """The error message paragraph that inputs point to."""
+    prefix = tag("span", text(say("error_prefix", lang)), class_="visually-hidden")
+    return tag("p", prefix + " " + text(" ".join(errors)), class_="field__error", id=error_id)

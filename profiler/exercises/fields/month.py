@@ -1,0 +1,132 @@
+"""The `month` field: a month and year for CV periods, or "current" (until now)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from markupsafe import Markup
+
+from ..spec_reader import SpecReader
+from ..tags import tag, text
+from ..wording import MONTHS, say
+from .base import Field, FormData, RenderContext, Slot, first
+
+CURRENT = "current"
+MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+
+@dataclass(eq=False)
+class MonthField(Field):
+    """A month select and a year box; `allow_current` adds an "until now" box."""
+
+    type: ClassVar[str] = "month"
+    keys: ClassVar[tuple[str, ...]] = ("allow_current",)
+    uses_fieldset: ClassVar[bool] = True
+
+    allow_current: bool = False
+
+    @classmethod
+    def read(cls, reader: SpecReader, common: dict[str, Any]) -> Field:
+        """Read allow_current."""
+        return cls(**common, allow_current=reader.boolean("allow_current", False))
+
+    def parse(self, form: FormData, slot: Slot | None = None) -> str:
+        """`YYYY-MM`, "current", "" or, when half filled in, the typed parts for correction."""
+        slot = slot or self.slot
+        if self.allow_current and first(form, slot.child("current").name):
+            return CURRENT
+        year, month = first(form, slot.child("year").name), first(form, slot.child("month").name)
+        if not year and not month:
+            return ""
+        return f"{year}-{month}"
+
+    def validate(self, value: Any, lang: str) -> list[str]:
+        """A real month between 1900 and 2100, or "current" when allowed."""
+        if not value:
+            return [say("required", lang)] if self.required else []
+        if value == CURRENT and self.allow_current:
+            return []
+        match = MONTH.match(str(value))
+        if not match or not 1900 <= int(match.group(1)) <= 2100:
+            return [say("month_invalid", lang)]
+        return []
+
+    def as_text(self, value: Any) -> str:
+        """E.g. "maart 2019" or "tot nu"."""
+        if value == CURRENT:
+            return say("current", self.lang)
+        match = MONTH.match(str(value or ""))
+        if not match:
+            return str(value or "")
+        return f"{MONTHS.get(self.lang, MONTHS['nl'])[int(match.group(2)) - 1]} {match.group(1)}"
+
+    def shape(self) -> tuple:
+        """Ids, type and allow_current."""
+        return (self.id, self.type, self.allow_current)
+
+    def render(self, value: Any, ctx: RenderContext, slot: Slot | None = None) -> Markup:
+        """Month select, year input and optionally the "until now" check box."""
+        slot = slot or self.slot
+        value = str(value or "")
+        year, _, month = ("", "", "") if value == CURRENT else value.rpartition("-")
+        month_slot, year_slot = slot.child("month"), slot.child("year")
+        names = MONTHS.get(ctx.lang, MONTHS["nl"])
+
+        def control(_: str | None, invalid: bool) -> Markup:
+            aria_invalid = "true" if invalid else None
+            months = [tag("option", text(say("no_month", ctx.lang)), value="")]
+            months += [
+                tag("option", text(name), value=f"{n:02d}", selected=month == f"{n:02d}")
+                for n, name in enumerate(names, 1)
+            ]
+            html = tag(
+                "span",
+                tag("label", text(say("month", ctx.lang)), for_=month_slot.dom)
+                + tag(
+                    "select",
+                    months,
+                    name=month_slot.name,
+                    id=month_slot.dom,
+                    class_="field__select",
+                    aria_invalid=aria_invalid,
+                ),
+                class_="month__part",
+            )
+            html += tag(
+                "span",
+                tag("label", text(say("year", ctx.lang)), for_=year_slot.dom)
+                + tag(
+                    "input",
+                    type="text",
+                    inputmode="numeric",
+                    name=year_slot.name,
+                    id=year_slot.dom,
+                    value=year,
+                    size=4,
+                    autocomplete="off",
+                    class_="field__input field__input--year",
+                    aria_invalid=aria_invalid,
+                ),
+                class_="month__part",
+            )
+            if self.allow_current:
+                current = slot.child("current")
+                html += tag(
+                    "span",
+                    tag(
+                        "input",
+                        type="checkbox",
+                        name=current.name,
+                        id=current.dom,
+                        value="1",
+                        checked=value == CURRENT,
+                        class_="field__check",
+                    )
+                    + tag("label", text(say("current_box", ctx.lang)), for_=current.dom),
+                    class_="month__part month__current",
+                )
+            return html
+
+        return self.frame(ctx, slot, control)

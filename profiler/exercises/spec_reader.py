@@ -1,0 +1,144 @@
+"""Reading YAML mappings key by key, reporting each mistake at the line of its key."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from .model import Problem
+from .positioned_yaml import LineDict
+
+ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+ID_ADVICE = "use lowercase letters, digits and _ only, starting with a letter (e.g. work_history)"
+
+
+class SpecReader:
+    """Typed access to one YAML mapping; problems go to a shared list with file and line."""
+
+    def __init__(self, spec: LineDict, path: str, problems: list[Problem], what: str) -> None:
+        self.spec = spec
+        self.path = path
+        self.problems = problems
+        self.what = what
+
+    def line(self, key: str | None = None) -> int:
+        """The line of `key`, or of the mapping."""
+        return self.spec.line_of(key) if key else self.spec.line
+
+    def problem(self, key: str | None, message: str) -> None:
+        """Report a problem at the line of `key`."""
+        self.problems.append(Problem(self.path, self.line(key), message))
+
+    def check_keys(self, allowed: Iterable[str], required: Iterable[str] = ()) -> None:
+        """Report unknown and missing keys."""
+        allowed = list(allowed)
+        for key in self.spec:
+            if key not in allowed:
+                self.problem(
+                    key,
+                    f"{self.what} has an unknown key '{key}'; allowed keys are: "
+                    f"{', '.join(allowed)}",
+                )
+        for key in required:
+            if key not in self.spec:
+                self.problem(None, f"{self.what} needs the key '{key}'; add '{key}: ...'")
+
+    def has(self, key: str) -> bool:
+        """Whether the key is present."""
+        return key in self.spec
+
+    def raw(self, key: str, default: Any = None) -> Any:
+        """The value as YAML gave it."""
+        return self.spec.get(key, default)
+
+    def string(self, key: str, default: str = "") -> str:
+        """A text value (numbers are accepted and turned into text)."""
+        value = self.spec.get(key, default)
+        if value is None:
+            return default
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            self.problem(key, f"{self.what}: '{key}' must be a text; put it in quotes")
+            return default
+        return str(value).strip()
+
+    def boolean(self, key: str, default: bool = False) -> bool:
+        """A true/false value."""
+        value = self.spec.get(key, default)
+        if not isinstance(value, bool):
+            self.problem(key, f"{self.what}: '{key}' must be true or false, not '{value}'")
+            return default
+        return value
+
+    def integer(
+        self, key: str, default: int | None, minimum: int | None = None, maximum: int | None = None
+    ) -> int | None:
+        """A whole number within optional bounds."""
+        value = self.spec.get(key, default)
+        if value is None:
+            return default
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.problem(key, f"{self.what}: '{key}' must be a whole number, not '{value}'")
+            return default
+        if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+            bounds = f"at least {minimum}" if maximum is None else f"from {minimum} to {maximum}"
+            self.problem(key, f"{self.what}: '{key}' must be {bounds}, not {value}")
+            return default
+        return value
+
+    def ident(self, key: str) -> str:
+        """An id value (snake_case)."""
+        value = self.spec.get(key)
+        if value is None:
+            return ""
+        if not isinstance(value, str) or not ID_PATTERN.match(value):
+            self.problem(
+                key, f"{self.what}: '{key}' value '{value}' is not a valid id; {ID_ADVICE}"
+            )
+            return str(value)
+        return value
+
+    def mappings(self, key: str) -> list[LineDict]:
+        """A list of mappings (e.g. options); anything else in it is reported."""
+        value = self.spec.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.problem(key, f"{self.what}: '{key}' must be a list (lines starting with '- ')")
+            return []
+        found = []
+        for item in value:
+            if isinstance(item, LineDict):
+                found.append(item)
+            else:
+                self.problem(
+                    key,
+                    f"{self.what}: every entry of '{key}' must have keys, "
+                    f"like '- {{id: ..., label: ...}}'; '{item}' has none",
+                )
+        return found
+
+    def child(self, spec: LineDict, what: str) -> SpecReader:
+        """A reader for a nested mapping sharing the problem list."""
+        return SpecReader(spec, self.path, self.problems, what)
+
+    def children(
+        self, key: str, what: str, allowed: tuple[str, ...], required: tuple[str, ...]
+    ) -> list[SpecReader]:
+        """Readers for a list of nested mappings, with their keys checked."""
+        children = []
+        for spec in self.mappings(key):
+            child = self.child(spec, f"{self.what}, {what}")
+            child.check_keys(allowed, required)
+            children.append(child)
+        return children
+
+    def report_repeats(self, key: str, ids: list[str]) -> None:
+        """Report ids in the list under `key` that appear more than once."""
+        repeats = sorted({i for i in ids if i and ids.count(i) > 1})
+        if repeats:
+            self.problem(
+                key,
+                f"{self.what}: {key} ids appear more than once: "
+                f"{', '.join(repeats)}; give each its own id",
+            )
