@@ -18,6 +18,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(create_user)
     app.cli.add_command(seed_demo)
     app.cli.add_command(outbox_group)
+    app.cli.add_command(exercises_group)
+    app.cli.add_command(deliver_command)
 
 
 @click.command("create-user")
@@ -84,3 +86,56 @@ def outbox_send() -> None:
         db.session, backend_for(current_app), current_app.config["MAIL_FROM"], clock.now()
     )
     click.echo(f"sent {report.sent}, retry later {report.retried}, failed {report.failed}")
+
+
+@click.command("deliver")
+@click.option(
+    "--at",
+    "at",
+    default=None,
+    help="Simulate the tick at this moment (ISO 8601; without an offset it means UTC).",
+)
+@with_appcontext
+def deliver_command(at: str | None) -> None:
+    """Run one delivery tick now (or at --at): unlock what is due and queue the mails."""
+    from datetime import UTC, datetime
+
+    from .delivery import deliver
+
+    if at:
+        try:
+            moment = datetime.fromisoformat(at)
+        except ValueError as exc:
+            raise click.BadParameter(f"not an ISO time: {at}", param_hint="--at") from exc
+        now = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    else:
+        now = clock.now()
+    report = deliver(db.session, now)
+    click.echo(
+        f"tick at {now.isoformat(timespec='minutes')}: {report.examined} examined, "
+        f"{report.delivered} delivered ({report.unlocked} exercises), "
+        f"{report.reminders} reminders, {report.resumed} resumed"
+    )
+
+
+@click.group("exercises")
+def exercises_group() -> None:
+    """The exercise library."""
+
+
+@exercises_group.command("check")
+@with_appcontext
+def exercises_check() -> None:
+    """Validate the library; print `file:line: message` per problem, exit 1 on errors."""
+    from pathlib import Path
+
+    from .exercises import check_library
+
+    content = Path(current_app.config["CONTENT_DIR"])
+    problems = check_library(content)
+    for problem in problems:
+        click.echo(str(problem))
+    if problems:
+        click.echo(f"{len(problems)} problem(s) in {content}", err=True)
+        raise SystemExit(1)
+    click.echo(f"The library in {content} has no problems.")
