@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install system-deps translations lint check bench clean
+.PHONY: run test install system-deps translations messages lint check bench clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -16,7 +16,11 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 translations: $(STAMP)
-	$(BIN)/pybabel compile -q -d profiler/translations -f 2>/dev/null || true
+	$(BIN)/pybabel compile -d profiler/translations --statistics
+
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o profiler/translations/messages.pot .
+	$(BIN)/pybabel update -i profiler/translations/messages.pot -d profiler/translations
 
 run: install translations
 	PROFILER_EMBEDDED_SCHEDULER=1 $(FLASK) db upgrade
