@@ -6,8 +6,8 @@ from pathlib import Path
 from profiler.exercises import check_library, load_library, parse_exercise_text
 
 EXPECTED = [
-    "exercises/02-bad_yaml.nl.md:4: front matter: the YAML cannot be read (expected ',' or ']', "
-    "but got ':'); check indentation, colons and quotes (put text with a colon in quotes)",
+    "exercises/02-bad_yaml.nl.md:4: front matter: the YAML cannot be read (did not find "
+    "expected ',' or ']'); check indentation, colons and quotes (put text with a colon in quotes)",
     "exercises/03-unknown_key.nl.md:5: front matter has an unknown key 'colour'; allowed keys "
     "are: id, title, part, kind, estimate, summary",
     "exercises/03-unknown_key.nl.md:9: field 'things' needs the key 'items' (how many lines); "
