@@ -57,8 +57,11 @@ class Base:
     RESET_TOKEN_MAX_AGE = 2 * 3600
     PAUSE_TOKEN_MAX_AGE = 60 * 24 * 3600
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
-    RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
+    # Shared by every worker: the app's own database by default, or redis://host:6379/0.
+    RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "database://")
     RATELIMIT_ENABLED = True
+    RATELIMIT_HEADERS_ENABLED = True
+    TOTP_ISSUER = _env("TOTP_ISSUER", "Profiler")
     RETENTION_MONTHS = int(_env("RETENTION_MONTHS", "24") or 24)
     LOG_JSON = _flag("LOG_JSON", False)
     TESTING = False
@@ -80,6 +83,7 @@ class Testing(Base):
     MAIL_BACKEND = "memory"
     WTF_CSRF_ENABLED = True
     RATELIMIT_ENABLED = False
+    RATELIMIT_STORAGE_URI = "memory://"  # tests that check limits switch to database://
     PASSWORD_HASH_FAST = True
 
 

@@ -45,6 +45,11 @@ def configure(app: Flask) -> None:
             raise RuntimeError("PROFILER_SECRET_KEY must be set to a long random value.")
         if not str(app.config.get("BASE_URL", "")).startswith("https://"):
             raise RuntimeError("PROFILER_BASE_URL must be an https:// address in production.")
+        if str(app.config.get("RATELIMIT_STORAGE_URI", "")).startswith("memory://"):
+            raise RuntimeError(
+                "PROFILER_RATELIMIT_STORAGE_URI must be shared by all workers: "
+                "database:// or redis://."
+            )
 
 
 def register_extensions(app: Flask) -> None:
@@ -64,6 +69,8 @@ def register_extensions(app: Flask) -> None:
         timezone_selector=select_timezone,
         default_translation_directories=str(Path(__file__).parent / "translations"),
     )
+    from .security import ratelimit  # noqa: F401  (registers the database:// storage)
+
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -77,13 +84,17 @@ def register_blueprints(app: Flask) -> None:
     from .auth import bp as auth_bp
     from .client import bp as client_bp
     from .coach import bp as coach_bp
+    from .documents import bp as documents_bp
     from .mailpause import bp as mailpause_bp
+    from .security import bp as security_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(client_bp, url_prefix="/me")
     app.register_blueprint(coach_bp, url_prefix="/coach")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(mailpause_bp)
+    app.register_blueprint(security_bp)
+    app.register_blueprint(documents_bp)
 
 
 def register_commands(app: Flask) -> None:

@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate, make_msgid, parseaddr
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -122,6 +122,19 @@ class TransientFailure(Exception):
     """Try again later (connection trouble, 4xx)."""
 
 
+class ConnectionFailure(TransientFailure):
+    """The server could not be reached at all: stop this drain, try again later."""
+
+
+def address_problem(address: str) -> str | None:
+    """Why `address` cannot be a recipient (None when it looks deliverable)."""
+    _, addr = parseaddr(address)
+    local, at, domain = addr.rpartition("@")
+    if not at or not local or "." not in domain or any(c in addr for c in " \r\n<>,;"):
+        return f"invalid address: {address!r}"
+    return None
+
+
 class MemoryBackend:
     """Keeps messages in a list (tests that do not need a real server)."""
 
@@ -170,6 +183,8 @@ class SmtpBackend:
         self.connections_opened = 0
 
     def _connection(self) -> smtplib.SMTP:
+        if self._conn is not None and getattr(self._conn, "sock", None) is None:
+            self._conn = None  # smtplib closed it (421 from the server)
         if self._conn is None:
             try:
                 conn = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
@@ -178,13 +193,16 @@ class SmtpBackend:
                 if self.user:
                     conn.login(self.user, self.password or "")
             except (OSError, smtplib.SMTPException) as exc:
-                raise TransientFailure(f"connect: {exc}") from exc
+                raise ConnectionFailure(f"connect: {exc}") from exc
             self._conn = conn
             self.connections_opened += 1
         return self._conn
 
     def send(self, message: EmailMessage) -> None:
         """Send one message; classify failures as permanent (5xx) or transient."""
+        problem = address_problem(str(message["To"] or ""))
+        if problem:
+            raise PermanentFailure(problem)
         conn = self._connection()
         try:
             refused = conn.send_message(message)
@@ -192,7 +210,8 @@ class SmtpBackend:
             codes = [code for code, _ in exc.recipients.values()]
             self._raise_for(codes[0] if codes else 550, str(exc.recipients))
         except smtplib.SMTPResponseException as exc:
-            if exc.smtp_code >= 500 or exc.smtp_code < 400:
+            # smtplib already reset the transaction (or closed on 421); keep the connection.
+            if exc.smtp_code < 400:
                 self._drop()
             self._raise_for(exc.smtp_code, str(exc.smtp_error))
         except (OSError, smtplib.SMTPException) as exc:
@@ -242,3 +261,11 @@ def backend_for(app: Any) -> Backend:
     if kind == "memory":
         return MemoryBackend(app.extensions.setdefault("mail_memory", []))
     return FileBackend(Path(app.instance_path) / "mail")
+
+
+def one_click_headers(pause_url: str) -> dict[str, str]:
+    """RFC 2369/8058 headers: mail clients show an unsubscribe button that pauses by POST."""
+    return {
+        "List-Unsubscribe": f"<{pause_url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }

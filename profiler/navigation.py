@@ -8,10 +8,10 @@ from flask_babel import lazy_gettext as _l
 CLIENT = [
     ("client.overview", _l("Oefeningen")),
     ("client.workbook", _l("Werkdocument")),
-    ("client.documents", _l("Documenten")),
+    ("documents.index", _l("Documenten")),
     ("client.settings", _l("Instellingen")),
 ]
-COACH = [("coach.new_client", _l("Nieuwe cliënt"))]
+COACH = [("coach.new_client", _l("Nieuwe cliënt")), ("coach.substitutes_page", _l("Vervanging"))]
 ADMIN = [
     ("admin.users", _l("Gebruikers")),
     ("admin.exercises", _l("Oefeningen")),

@@ -49,6 +49,25 @@ def _before() -> None:
         session["idle_expired"] = True
         return
     session["seen"] = now.timestamp()
+    return _require_two_factor_setup()
+
+
+# Reachable while a coach or administrator still has to set up two-factor login.
+SETUP_ENDPOINTS = frozenset(
+    {"auth.two_factor", "auth.logout", "static", "set_language", "healthz"}
+)
+
+
+def _require_two_factor_setup():
+    """Staff reach nothing but the setup page until their authenticator app is confirmed."""
+    from .security import totp
+
+    if totp.required_for(current_user) and not totp.enabled(current_user):
+        if request.endpoint not in SETUP_ENDPOINTS:
+            if request.accept_mimetypes.best == "application/json":
+                return jsonify(error=_("Stel eerst inloggen met een code in.")), 403
+            return redirect(url_for("auth.two_factor"))
+    return None
 
 
 def current_app_config(name: str):
@@ -121,6 +140,8 @@ def _error_page(error: Exception):
     if code == 500:
         db.session.rollback()
     title, message = ERROR_TEXT.get(code, ERROR_TEXT[500])
+    if code == 429 and getattr(error, "description", None):
+        message = error.description  # the limit's own Dutch message
     if request.accept_mimetypes.best == "application/json":
         return jsonify(error=str(message)), code
     return render_template("error.html", code=code, title=title, message=message), code

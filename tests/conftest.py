@@ -14,11 +14,13 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from aiosmtpd.controller import Controller
 from flask import g, has_app_context
 from flask.testing import FlaskClient
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from profiler import accounts, create_app
@@ -29,6 +31,9 @@ ROOT = Path(__file__).resolve().parent.parent
 IN_CI = bool(os.environ.get("CI"))
 CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "correct horse battery"
+# Coaches and administrators made by make_user get this authenticator secret, so `login`
+# and `browser_login` can type the second-step code themselves.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 T0 = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)
 
 
@@ -92,8 +97,9 @@ def make_user(
     coach: User | None = None,
     password: str | None = PASSWORD,
     locale: str = "nl",
+    two_factor: bool | None = None,
 ) -> User:
-    """Create and commit a user."""
+    """Create and commit a user; staff get two-factor login with TOTP_SECRET unless told not to."""
     user = accounts.create_user(
         _db.session,
         email=email,
@@ -104,6 +110,10 @@ def make_user(
         now=T0,
         locale=locale,
     )
+    if two_factor is None:
+        two_factor = role in (Role.COACH, Role.ADMIN)
+    if two_factor:
+        user.totp_secret = TOTP_SECRET
     _db.session.commit()
     return user
 
@@ -133,10 +143,38 @@ def csrf_token(client, url: str = "/login") -> str:
     return match.group(1)
 
 
+SECOND_STEP = "/login/code"
+
+
+def totp_code(email: str) -> str:
+    """The current authenticator code of `email`, with the replay guard reset.
+
+    A test may log the same person in several times within one 30-second step (or with the
+    clock frozen); a real person would wait for the next code.
+    """
+    import pyotp
+
+    from profiler import clock
+
+    user = _db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    assert user is not None and user.totp_secret, f"{email} has no two-factor secret"
+    user.totp_last_step = None
+    _db.session.commit()
+    return pyotp.TOTP(user.totp_secret).at(clock.now())
+
+
 def login(client, email: str, password: str = PASSWORD):
-    """Log in through the real form."""
+    """Log in through the real form; types the authenticator code when one is asked."""
     token = csrf_token(client)
-    return client.post("/login", data={"email": email, "password": password, "csrf_token": token})
+    response = client.post(
+        "/login", data={"email": email, "password": password, "csrf_token": token}
+    )
+    if response.status_code == 302 and urlsplit(response.headers["Location"]).path == SECOND_STEP:
+        token = csrf_token(client, SECOND_STEP)
+        response = client.post(
+            SECOND_STEP, data={"code": totp_code(email), "csrf_token": token}
+        )
+    return response
 
 
 class SmtpSink:
@@ -260,6 +298,10 @@ def browser_login(pg, email: str, password: str = PASSWORD) -> None:
     pg.fill("#password", password)
     pg.click("button[type=submit].primary")
     pg.wait_for_load_state()
+    if urlsplit(pg.url).path == SECOND_STEP:
+        pg.fill("#code", totp_code(email))
+        pg.click("button[type=submit].primary")
+        pg.wait_for_load_state()
 
 
 # ---------------------------------------------------------------- PostgreSQL

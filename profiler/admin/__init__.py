@@ -6,5 +6,10 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__)
 
-from . import views  # noqa: E402,F401
-from . import audit_views, users  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    audit_views,
+    outbox_views,
+    users,
+    views,  # noqa: E402,F401
+)
+from . import exercise_views  # noqa: E402,F401

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField
+from wtforms import EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 EMAIL_MESSAGE = _l("Vul een geldig e-mailadres in, bijvoorbeeld naam@voorbeeld.nl.")
@@ -53,4 +53,36 @@ class ChangePasswordForm(SetPasswordForm):
 
     current = PasswordField(
         _l("Huidig wachtwoord"), validators=[DataRequired(_l("Vul je huidige wachtwoord in."))]
+    )
+
+
+class CodeForm(FlaskForm):
+    """The second step of logging in: a code from the app, or a recovery code."""
+
+    code = StringField(
+        _l("Code"),
+        validators=[DataRequired(_l("Vul de code uit je app in.")), Length(max=64)],
+        description=_l(
+            "De 6 cijfers uit je authenticator-app. Telefoon kwijt? Vul een van je "
+            "herstelcodes in."
+        ),
+    )
+
+
+class TwoFactorSetupForm(FlaskForm):
+    """Confirm the app works by typing its current code."""
+
+    code = StringField(
+        _l("Code uit de app"),
+        validators=[DataRequired(_l("Vul de code uit je app in.")), Length(max=64)],
+        description=_l("Zes cijfers, zonder spaties."),
+    )
+
+
+class TwoFactorManageForm(FlaskForm):
+    """New recovery codes or switching off: asks for a current code."""
+
+    code = StringField(
+        _l("Code uit de app"),
+        validators=[DataRequired(_l("Vul de code uit je app in.")), Length(max=64)],
     )

@@ -10,6 +10,8 @@ from flask_login import current_user, login_user, logout_user
 from .. import accounts, audit, clock, tokens
 from ..access import login_required, public
 from ..extensions import db, limiter
+from ..models import User
+from ..security import throttle, totp
 from . import bp
 from .forms import LoginForm, ResetRequestForm, SetPasswordForm
 from .landing import landing_url, safe_next
@@ -21,11 +23,6 @@ TOKEN_MESSAGES = {
 }
 
 
-def _login_key() -> str:
-    """Rate-limit key per account (the e-mail typed)."""
-    return "login:" + (request.form.get("email") or "").strip().lower()
-
-
 def _limit_message(_limit=None) -> str:
     return _(
         "Te veel pogingen. Wacht een kwartier en probeer het dan opnieuw, "
@@ -33,22 +30,30 @@ def _limit_message(_limit=None) -> str:
     )
 
 
+def _failed_login(response) -> bool:
+    """Only failed attempts count against the per-IP limit (a shared office IP logs in a lot)."""
+    return response.status_code != 302
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("10 per 15 minutes", methods=["POST"], error_message=_limit_message)
 @limiter.limit(
-    "10 per 15 minutes", methods=["POST"], key_func=_login_key, error_message=_limit_message
+    "30 per 15 minutes", methods=["POST"], error_message=_limit_message, deduct_when=_failed_login
 )
 @public
 def login():
-    """Log in with e-mail and password."""
+    """Log in with e-mail and password; then a code when two-factor login is on."""
     if current_user.is_authenticated:
         return redirect(landing_url(current_user))
     form = LoginForm(next=request.args.get("next", ""))
     if session.pop("idle_expired", False):
         flash(_("Je was een tijd niet actief. Log opnieuw in; je komt terug waar je was."), "info")
     if form.validate_on_submit():
-        user = accounts.authenticate(db.session, form.email.data, form.password.data)
+        email = form.email.data.strip().lower()
+        if throttle.blocked("login", email):
+            return _too_many()
+        user = accounts.authenticate(db.session, email, form.password.data)
         if user is None:
+            throttle.failed("login", email)
             form.password.errors.append(
                 _(
                     "Het e-mailadres of het wachtwoord klopt niet. Controleer ze en probeer het "
@@ -57,16 +62,48 @@ def login():
             )
         else:
             now = clock.now()
-            session.clear()  # a fresh session: no fixation
-            user.last_login_at = now
-            audit.record(
-                db.session, actor=user, action="auth.login", now=now, ip=request.remote_addr
-            )
-            db.session.commit()
-            login_user(user)
-            session["seen"] = now.timestamp()
-            return redirect(safe_next(user, form.next.data))
+            if totp.enabled(user):
+                start_second_step(user, form.next.data, now)
+                return redirect(url_for("auth.second_factor"))
+            return finish_login(user, now, form.next.data, method="password")
     return render_template("auth/login.html", form=form)
+
+
+def _too_many():
+    """The Dutch 429 page for a locked account (same text as the per-IP limit)."""
+    return render_template(
+        "error.html", code=429, title=_("Even wachten"), message=_limit_message()
+    ), 429
+
+
+def start_second_step(user: User, target: str | None, now) -> None:
+    """Remember, in a fresh session, who passed the password step (not yet logged in)."""
+    session.clear()  # a fresh session: no fixation
+    session["pending_2fa"] = {
+        "uid": user.id,
+        "v": user.session_version,
+        "at": now.timestamp(),
+        "next": target or "",
+    }
+
+
+def finish_login(user: User, now, target: str | None, *, method: str, message: str = ""):
+    """Log `user` in with a fresh session and send them on."""
+    session.clear()  # a fresh session: no fixation
+    user.last_login_at = now
+    throttle.clear("login", user.email)
+    audit.record(
+        db.session, actor=user, action="auth.login", now=now, ip=request.remote_addr, method=method
+    )
+    db.session.commit()
+    login_user(user)
+    session["seen"] = now.timestamp()
+    if message:
+        flash(message, "success")
+    if totp.required_for(user) and not totp.enabled(user):
+        session["after_setup"] = target or ""
+        return redirect(url_for("auth.two_factor"))
+    return redirect(safe_next(user, target))
 
 
 @bp.post("/logout")
@@ -88,8 +125,12 @@ def reset():
     """Ask for a link to choose a new password."""
     form = ResetRequestForm()
     if form.validate_on_submit():
-        accounts.queue_reset(db.session, form.email.data, clock.now())
-        db.session.commit()
+        email = form.email.data.strip().lower()
+        if not throttle.blocked("reset", email, throttle.RESET_LIMIT):
+            # Past the limit nothing is sent, and the page looks the same: no mail bombing.
+            throttle.failed("reset", email, throttle.RESET_LIMIT)
+            accounts.queue_reset(db.session, email, clock.now())
+            db.session.commit()
         flash(
             _(
                 "Als er een account is met dit e-mailadres, staat er nu een mail met een link "
@@ -125,13 +166,16 @@ def _set_password_page(token: str, purpose: str, max_age_key: str, template: str
                 now=now,
                 ip=request.remote_addr,
             )
-            user.last_login_at = now
-            db.session.commit()
-            session.clear()
-            login_user(user)
-            session["seen"] = now.timestamp()
-            flash(_("Je wachtwoord is opgeslagen. Welkom!"), "success")
-            return redirect(landing_url(user))
+            throttle.clear("login", user.email)  # the owner is back: lift a lock-out
+            if totp.enabled(user):
+                # A mailbox alone must not be enough: the second factor is still asked.
+                db.session.commit()
+                start_second_step(user, "", now)
+                flash(_("Je wachtwoord is opgeslagen. Vul nu de code uit je app in."), "success")
+                return redirect(url_for("auth.second_factor"))
+            return finish_login(
+                user, now, "", method=purpose, message=_("Je wachtwoord is opgeslagen. Welkom!")
+            )
     return render_template(template, form=form, user=user)
 
 

@@ -1,17 +1,541 @@
-"""Client pages."""
+"""Client pages: today, the overview, exercises, the working document, check-in, settings, data."""
 
 from __future__ import annotations
 
-from flask import render_template
-from flask_login import current_user
+import json
+from typing import Any
 
-from ..access import role_required
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import format_date, format_time, get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_user
+from sqlalchemy.exc import IntegrityError
+
+from .. import accounts, checkins, clock, data_export, plan_changes, plan_view
+from .. import answers as answer_service
+from .. import comments as comment_service
+from .. import exercises as engine
+from ..access import own_enrollment, role_required
+from ..auth.passwords import verify_password
+from ..extensions import db
+from ..i18n import date_time
+from ..library import current_library
 from ..models import Role
-from . import bp
+from ..plans import local_day
+from . import bp, pages, progress
+from .forms import (
+    CadenceForm,
+    CheckInForm,
+    CloseConflictsForm,
+    DeletionForm,
+    ExerciseForm,
+    LanguageForm,
+    PasswordForm,
+    PauseForm,
+    RemindersForm,
+    ResumeForm,
+    WorkAheadForm,
+)
+
+REV_PREFIX = "_rev-"
+
+
+def _lang() -> str:
+    return str(get_locale() or "nl")
+
+
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json"
+
+
+def _plan(now) -> plan_view.PlanView | None:
+    enrollment = own_enrollment(current_user)
+    if enrollment is None:
+        return None
+    return plan_view.build(db.session, enrollment, current_library(), _lang(), now)
+
+
+def _endpoint_for_rule(rule: str) -> str | None:
+    """The endpoint serving `rule`, if another part of the app registered it."""
+    return next((r.endpoint for r in current_app.url_map.iter_rules() if r.rule == rule), None)
+
+
+def _kind_of(exercise_id: str) -> str:
+    found = current_library().get(exercise_id, _lang())
+    return str(getattr(found, "kind", "exercise") or "exercise")
+
+
+# ------------------------------------------------------------------------------ today
 
 
 @bp.get("")
 @role_required(Role.CLIENT)
 def today():
-    """Today: the client's start page."""
-    return render_template("client/today.html", enrollment=current_user.enrollment)
+    """Today: the exercise waiting, progress, what comes next, comments, the check-in."""
+    now = clock.now()
+    plan = _plan(now)
+    unread = comment_service.unread_comments(db.session, current_user.id)
+    checkin_due = False
+    if plan is not None and any(s.available for s in plan.steps):
+        checkin_due = checkins.is_due(checkins.last(db.session, current_user), now)
+    titles = {s.exercise_id: s.title for s in plan.steps} if plan else {}
+    return render_template(
+        "client/today.html",
+        plan=plan,
+        enrollment=plan.enrollment if plan else None,
+        unread=unread,
+        titles=titles,
+        checkin_due=checkin_due,
+    )
+
+
+@bp.get("/exercises")
+@role_required(Role.CLIENT)
+def overview():
+    """All exercises by part with their state and a progress bar."""
+    plan = _plan(clock.now())
+    return render_template("client/overview.html", plan=plan)
+
+
+# --------------------------------------------------------------------------- exercise
+
+
+def _expected(form) -> dict[str, int]:
+    expected = {}
+    for name in form:
+        if name.startswith(REV_PREFIX):
+            try:
+                expected[name[len(REV_PREFIX) :]] = max(0, int(form.get(name, "0")))
+            except ValueError:
+                continue
+    return expected
+
+
+@bp.route("/exercises/<exercise_id>", methods=["GET", "POST"])
+@role_required(Role.CLIENT)
+def exercise(exercise_id: str):
+    """One exercise: read, fill in (autosave posts here too), flag, mark done."""
+    now = clock.now()
+    lang = _lang()
+    plan = _plan(now)
+    step = plan.step(exercise_id) if plan else None
+    definition = current_library().get(exercise_id, lang) if step else None
+    if step is None or definition is None:
+        if _wants_json():
+            return jsonify(error=_("Deze oefening bestaat niet.")), 404
+        return render_template("client/not_found.html", exercise_id=exercise_id), 404
+    if not step.available:
+        if request.method == "POST" and _wants_json():
+            return jsonify(error=_("Deze oefening is nog niet open.")), 409
+        return render_template("client/locked.html", step=step, plan=plan)
+    item = progress.item_for(db.session, current_user, exercise_id)
+    form = ExerciseForm()
+    if request.method == "GET":
+        form.flagged.data = bool(item.flagged)
+        form.flag_note.data = item.flag_note or ""
+        if comment_service.mark_read(db.session, current_user, exercise_id, now):
+            db.session.commit()
+        return _exercise_page(plan, step, definition, form, {}, None, lang)
+    if "close_conflicts" in request.form and CloseConflictsForm().validate_on_submit():
+        stored = answer_service.answers_for(db.session, current_user, exercise_id)
+        answer_service.close_conflicts(stored.values())
+        db.session.commit()
+        return redirect(url_for(".exercise", exercise_id=exercise_id))
+    form.validate()  # CSRF was checked before the view; this checks the note's length
+    everything = answer_service.all_answers(db.session, current_user)
+    values, errors = engine.parse_answers(definition, request.form, everything, lang)
+    blanks = engine.blank_entries_requested(definition, request.form)
+    submission = progress.Submission(
+        values=values,
+        errors=errors,
+        expected=_expected(request.form),
+        flagged=bool(form.flagged.data),
+        flag_note=None if form.flag_note.errors else form.flag_note.data,
+        finishing=bool(form.done.data) and not _wants_json(),
+        lang=lang,
+    )
+    outcome = _submit_with_retry(item, definition, submission, now)
+    db.session.commit()
+    message = _save_message(outcome, now)
+    if _wants_json():
+        return jsonify(
+            saved=not outcome.errors,
+            revisions=outcome.result.revisions,
+            changed=outcome.result.changed,
+            stale=outcome.result.stale,
+            conflicts=[c.field_id for c in outcome.result.conflicts],
+            errors=outcome.errors,
+            message=message,
+        )
+    if outcome.errors or form.flag_note.errors or blanks:
+        return _exercise_page(
+            plan, step, definition, form, outcome.errors, values, lang, blank_entries=blanks
+        )
+    if submission.finishing:
+        flash(
+            _("Goed gedaan! %(title)s is klaar.", title=definition.title)
+            if outcome.done_now
+            else _("Je wijzigingen zijn opgeslagen."),
+            "success",
+        )
+        return redirect(url_for(".overview"))
+    flash(message, "warning" if outcome.result.conflicts else "success")
+    return redirect(url_for(".exercise", exercise_id=exercise_id))
+
+
+def _submit_with_retry(item, definition, submission, now) -> progress.Outcome:
+    """Save; when another request saved the same field at the same moment, read again once."""
+
+    def attempt(plan_item):
+        return progress.submit(
+            db.session,
+            current_user,
+            plan_item,
+            definition,
+            submission,
+            now=now,
+            scores_of=lambda values: engine.scores_for(definition, values),
+        )
+
+    try:
+        return attempt(item)
+    except IntegrityError:
+        db.session.rollback()
+        return attempt(progress.item_for(db.session, current_user, item.exercise_id))
+
+
+def _save_message(outcome: progress.Outcome, now) -> str:
+    result = outcome.result
+    moment = format_time(now, "HH:mm")
+    if outcome.done_refused:
+        return _(
+            "Je wijzigingen zijn opgeslagen. Maar de oefening is nog niet klaar: "
+            "kijk bij de vragen met een melding."
+        )
+    if outcome.errors:
+        return _(
+            "Niet alles is opgeslagen. Kijk bij de vragen met een melding. Je tekst staat er nog."
+        )
+    if result.conflicts:
+        return _(
+            "Let op: je hebt dit ook in een ander venster veranderd. Je tekst hier is "
+            "opgeslagen om %(time)s. De tekst uit het andere venster is ook bewaard. "
+            "Laad de pagina opnieuw om hem te zien.",
+            time=moment,
+        )
+    if result.stale:
+        return _(
+            "Opgeslagen om %(time)s. Een deel is in een ander venster veranderd. "
+            "Laad de pagina opnieuw om de nieuwste tekst te zien.",
+            time=moment,
+        )
+    return _("Opgeslagen om %(time)s", time=moment)
+
+
+def _exercise_page(plan, step, definition, form, errors, typed, lang, blank_entries=None):
+    library = current_library()
+    stored = answer_service.answers_for(db.session, current_user, step.exercise_id)
+    everything = answer_service.all_answers(db.session, current_user)
+    everything[step.exercise_id] = {**pages.stored_values(stored), **(typed or {})}
+    scores = pages.all_scores(library, everything, lang)
+    before, after = plan.neighbours(step.exercise_id)
+    return render_template(
+        "client/exercise.html",
+        plan=plan,
+        step=step,
+        exercise=definition,
+        form=form,
+        fields_html=engine.render_exercise(
+            definition, everything, scores, errors, lang, blank_entries=blank_entries
+        ),
+        errors=errors,
+        revisions=answer_service.current_revisions(stored),
+        input_ids=[f.id for f in definition.input_fields],
+        score_blocks=pages.score_blocks(definition, scores.get(step.exercise_id, {}), lang),
+        earlier=pages.earlier_answers(definition, stored),
+        kept=pages.kept_texts(definition, stored),
+        close_form=CloseConflictsForm(),
+        comments=comment_service.comments_for(db.session, current_user.id, step.exercise_id),
+        before=before,
+        after=after,
+        pdf_endpoint=_endpoint_for_rule("/me/workbook.pdf"),
+    )
+
+
+# --------------------------------------------------------------------------- workbook
+
+
+@bp.get("/workbook")
+@role_required(Role.CLIENT)
+def workbook():
+    """The working document: every answer by part, printable."""
+    now = clock.now()
+    plan = _plan(now)
+    parts = (
+        pages.workbook(db.session, current_user, plan, current_library(), _lang()) if plan else []
+    )
+    return render_template(
+        "client/workbook.html",
+        plan=plan,
+        parts=parts,
+        pdf_endpoint=_endpoint_for_rule("/me/workbook.pdf"),
+    )
+
+
+# ---------------------------------------------------------------------------- checkin
+
+
+def _checkin_exercise():
+    library = current_library()
+    enrollment = own_enrollment(current_user)
+    program = library.programs.get(enrollment.program_id) if enrollment else None
+    exercise_id = getattr(program, "checkin", None) or checkins.CHECKIN
+    return library.get(exercise_id, _lang())
+
+
+@bp.route("/checkin", methods=["GET", "POST"])
+@role_required(Role.CLIENT)
+def checkin():
+    """The 1-10 check-in, any time; the results over time as a chart and a table."""
+    now = clock.now()
+    lang = _lang()
+    definition = _checkin_exercise()
+    if definition is None:
+        abort(404)
+    form = CheckInForm()
+    errors: dict[str, list[str]] = {}
+    typed: dict[str, Any] = {}
+    if form.validate_on_submit():
+        typed, errors = engine.parse_answers(definition, request.form, lang=lang)
+        if not errors:
+            scores = engine.scores_for(definition, typed) or {}
+            flat: dict[str, float] = {}
+            for field_scores in scores.values():
+                flat.update(field_scores)
+            note = next(
+                (
+                    typed[f.id]
+                    for f in definition.input_fields
+                    if f.type in ("text", "textarea") and typed.get(f.id)
+                ),
+                None,
+            )
+            checkins.record(db.session, current_user, flat, now=now, note=note)
+            progress.touch(current_user, now)
+            db.session.commit()
+            flash(_("Dank je wel. Je check-in is opgeslagen."), "success")
+            return redirect(url_for(".checkin"))
+    history = checkins.history(db.session, current_user)
+    dimensions = _checkin_dimensions(definition)
+    chart = None
+    if history:
+        low, high = _checkin_range(definition)
+        chart = checkins.trend_svg(
+            [c.created_at for c in history],
+            [
+                checkins.Series(d.id, d.label, [c.values.get(d.id) for c in history])
+                for d in dimensions
+            ],
+            low=low,
+            high=high,
+            title=_("Je check-ins door de tijd"),
+            date_label=lambda moment: format_date(moment, "d MMM"),
+        )
+    everything = answer_service.all_answers(db.session, current_user)
+    everything[definition.id] = typed
+    return render_template(
+        "client/checkin.html",
+        exercise=definition,
+        form=form,
+        fields_html=engine.render_exercise(definition, everything, {}, errors, lang),
+        errors=errors,
+        history=list(reversed(history)),
+        dimensions=dimensions,
+        chart=chart,
+    )
+
+
+def _checkin_dimensions(definition) -> list:
+    for item in definition.input_fields:
+        if item.type == "scale":
+            return list(item.dimensions)
+    return []
+
+
+def _checkin_range(definition) -> tuple[int, int]:
+    for item in definition.input_fields:
+        if item.type == "scale":
+            return item.min, item.max
+    return 1, 10
+
+
+# ---------------------------------------------------------------------------- settings
+
+SETTINGS_FORMS = {
+    "cadence": CadenceForm,
+    "reminders": RemindersForm,
+    "pause": PauseForm,
+    "resume": ResumeForm,
+    "language": LanguageForm,
+    "password": PasswordForm,
+    "ahead": WorkAheadForm,
+}
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@role_required(Role.CLIENT)
+def settings():
+    """Mail days and time, reminders, pause and resume, language, password, work ahead."""
+    now = clock.now()
+    enrollment = own_enrollment(current_user)
+    tz = enrollment.timezone if enrollment else current_user.timezone
+    today_local = local_day(now, tz)
+    forms = {
+        name: (cls(prefix=name, today=today_local) if cls is PauseForm else cls(prefix=name))
+        for name, cls in SETTINGS_FORMS.items()
+    }
+    if request.method == "POST":
+        submitted = next((n for n, f in forms.items() if f.submit.data), None)
+        if submitted is not None and forms[submitted].validate():
+            try:
+                message = _apply_setting(submitted, forms[submitted], enrollment, now)
+            except (plan_changes.PlanError, accounts.AccountError) as exc:
+                _field_error(submitted, forms[submitted], str(exc))
+            else:
+                progress.touch(current_user, now)
+                db.session.commit()
+                if submitted == "password":
+                    login_user(current_user)  # the version bump ended the old session
+                flash(message, "success")
+                return redirect(url_for(".settings") + f"#{submitted}")
+    if enrollment is not None and not request.method == "POST":
+        forms["cadence"].weekdays.data = [str(d) for d in sorted(enrollment.weekday_set)]
+        forms["cadence"].send_time.data = enrollment.send_time
+        forms["reminders"].reminders.data = enrollment.reminders
+    if not request.method == "POST":
+        forms["language"].language.data = current_user.locale
+    plan = _plan(now) if enrollment else None
+    return render_template("client/settings.html", forms=forms, enrollment=enrollment, plan=plan)
+
+
+def _field_error(name: str, form, message: str) -> None:
+    target = {"password": "current", "cadence": "weekdays"}.get(name)
+    if target is not None:
+        form[target].errors = [*form[target].errors, message]
+    else:
+        flash(message, "error")
+
+
+def _apply_setting(name: str, form, enrollment, now) -> str:
+    """Call the service for the submitted settings form; returns the message to show."""
+    session = db.session
+    if name == "language":
+        current_user.locale = form.language.data
+        return _("Je taal is opgeslagen.")
+    if name == "password":
+        if not verify_password(current_user.password_hash, form.current.data):
+            raise accounts.AccountError(_("Je huidige wachtwoord klopt niet."))
+        accounts.set_password(current_user, form.password.data)
+        return _("Je nieuwe wachtwoord is opgeslagen.")
+    if enrollment is None:
+        raise plan_changes.PlanError(_("Je training is nog niet gestart."))
+    if name == "cadence":
+        days = {int(d) for d in form.weekdays.data}
+        plan_changes.set_cadence(
+            session, enrollment, days, form.send_time.data, by=current_user, now=now
+        )
+        return _("Je dagen en tijd zijn opgeslagen. Dit geldt vanaf de volgende oefening.")
+    if name == "reminders":
+        plan_changes.set_reminders(
+            session, enrollment, form.reminders.data, by=current_user, now=now
+        )
+        return _("Je keuze voor herinneringen is opgeslagen.")
+    if name == "pause":
+        plan_changes.pause(
+            session,
+            enrollment,
+            by=current_user,
+            now=now,
+            reason=form.reason.data,
+            until=form.until.data,
+        )
+        return _("Je training staat op pauze. Je krijgt geen nieuwe oefeningen en geen mails.")
+    if name == "resume":
+        plan_changes.resume(session, enrollment, by=current_user, now=now)
+        return _("Fijn dat je verdergaat. Je plan gaat verder waar het was.")
+    if name == "ahead":
+        opened = plan_changes.work_ahead(
+            session, enrollment, by=current_user, now=now, kind_of=_kind_of
+        )
+        return _("De volgende oefening staat voor je open.") if opened else ""
+    raise plan_changes.PlanError(_("Dit kan niet."))
+
+
+# -------------------------------------------------------------------------------- data
+
+
+@bp.route("/data", methods=["GET", "POST"])
+@role_required(Role.CLIENT)
+def data():
+    """Download all own data; ask for deletion."""
+    now = clock.now()
+    if request.method == "GET" and _wants_json():
+        return _data_download(now, attachment=False)
+    form = DeletionForm()
+    if form.validate_on_submit():
+        if data_export.request_deletion(db.session, current_user, now=now):
+            progress.touch(current_user, now)
+            db.session.commit()
+            flash(
+                _(
+                    "Je verzoek is verstuurd. Je coach neemt contact met je op. "
+                    "Tot die tijd blijven je gegevens bewaard."
+                ),
+                "success",
+            )
+        else:
+            flash(_("Je had dit al gevraagd. Je coach neemt contact met je op."), "info")
+        return redirect(url_for(".data"))
+    return render_template(
+        "client/data.html",
+        form=form,
+        pdf_endpoint=_endpoint_for_rule("/me/workbook.pdf"),
+        requested=current_user.deletion_requested_at,
+        requested_text=date_time(current_user.deletion_requested_at)
+        if current_user.deletion_requested_at
+        else "",
+    )
+
+
+@bp.get("/data.json")
+@role_required(Role.CLIENT)
+def data_json():
+    """All own data as a JSON file."""
+    return _data_download(clock.now(), attachment=True)
+
+
+def _data_download(now, attachment: bool) -> Response:
+    payload = data_export.export(db.session, current_user, now)
+    from .. import audit
+
+    audit.record(
+        db.session, actor=current_user, client=current_user, action="client.export", now=now
+    )
+    db.session.commit()
+    response = Response(
+        json.dumps(payload, ensure_ascii=False, indent=2), mimetype="application/json"
+    )
+    if attachment:
+        name = f"profiler-gegevens-{now.date().isoformat()}.json"
+        response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

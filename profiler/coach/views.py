@@ -1,30 +1,784 @@
-"""Coach pages."""
+"""Coach pages: dashboard, invitation, plan control, answers with comments, preparation, report."""
 
 from __future__ import annotations
 
-from flask import render_template
-from flask_login import current_user
+from collections.abc import Callable
+from datetime import datetime
 
-from .. import access
+from babel.numbers import format_decimal
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from .. import (
+    access,
+    accounts,
+    activity_report,
+    audit,
+    clock,
+    coach_notes,
+    comments,
+    dashboard,
+    enrollments,
+    plan_changes,
+    plan_view,
+    session_prep,
+)
 from ..access import role_required
 from ..extensions import db
-from ..models import Role, User
-from . import bp
+from ..library import current_library
+from ..models import Answer, CoachNote, Comment, Enrollment, Role, User
+from . import bp, catalog, history, substitutes
+from .answers_view import (
+    answer_sections,
+    dimension_labels,
+    label_of,
+    questionnaire_range,
+    scores_of,
+    text_of,
+)
+from .forms import (
+    ActionForm,
+    AddOptionalForm,
+    CadenceForm,
+    CommentForm,
+    DeleteForm,
+    InviteForm,
+    ItemForm,
+    MoveForm,
+    NextSessionForm,
+    NoteForm,
+    PauseForm,
+    ReorderForm,
+    SubstituteForm,
+    WorkAheadForm,
+)
+from .wording import change_message, weekdays_text
+
+COACHES = (Role.COACH, Role.ADMIN)
 
 
-@bp.get("")
-@role_required(Role.COACH, Role.ADMIN)
-def dashboard():
-    """The coach's own clients."""
-    clients = db.session.scalars(
-        access.clients_query(db.session, current_user).order_by(User.name)
-    ).all()
-    return render_template("coach/dashboard.html", clients=clients)
+def _lang() -> str:
+    return str(get_locale() or "nl")
+
+
+def _audit_view(client: User, action: str, **detail: object) -> None:
+    """Every coach view of a client's data goes into the audit log."""
+    audit.record(
+        db.session,
+        actor=current_user,
+        client=client,
+        action=action,
+        now=clock.now(),
+        ip=request.remote_addr,
+        **detail,
+    )
+
+
+def _back(client_id: int, anchor: str = "plan") -> Response:
+    return redirect(url_for("coach.client", client_id=client_id, _anchor=anchor))
+
+
+def _title(exercise_id: str) -> str:
+    return catalog.title(exercise_id, _lang())
+
+
+@bp.app_template_filter("score")
+def score_filter(value: float) -> str:
+    """A score with at most one decimal, written the local way ("2,3" in Dutch)."""
+    return format_decimal(round(float(value), 1), format="0.#", locale=_lang())
+
+
+# ------------------------------------------------------------------ dashboard
+
+
+@bp.get("", endpoint="dashboard")
+@role_required(*COACHES)
+def dashboard_page():
+    """The coach's own clients with progress, status and attention signals."""
+    status = request.args.get("status") or None
+    sort = request.args.get("sort") if request.args.get("sort") in dashboard.SORTS else "name"
+    attention_only = request.args.get("attention") == "1"
+    search = (request.args.get("q") or "").strip()[:100]
+    rows = dashboard.dashboard_rows(
+        db.session,
+        current_user,
+        clock.now(),
+        status=status if status in dashboard.STATUSES else None,
+        attention_only=attention_only,
+        search=search or None,
+        sort=sort,
+        unnumbered=catalog.unnumbered_ids(),
+    )
+    return render_template(
+        "coach/dashboard.html",
+        rows=rows,
+        status=status,
+        sort=sort,
+        attention_only=attention_only,
+        search=search,
+        statuses=dashboard.STATUSES,
+        sorts=dashboard.SORTS,
+    )
+
+
+# ------------------------------------------------------------------ invitation
+
+
+@bp.route("/clients/new", methods=["GET", "POST"])
+@role_required(*COACHES)
+def new_client():
+    """Invite a client: account without password, enrollment, invitation mail; one transaction."""
+    programs = catalog.programs(_lang())
+    form = InviteForm()
+    form.program.choices = [(p.id, p.title) for p in programs.values()]
+    if request.method == "GET":
+        now = clock.now()
+        form.start_date.data = now.date()
+        form.weekdays.data = ["0", "1", "2", "3", "4"]
+        form.send_time.data = datetime.strptime("08:00", "%H:%M").time()
+    if form.validate_on_submit():
+        program = programs[form.program.data]
+        now = clock.now()
+        try:
+            person = accounts.create_user(
+                db.session,
+                email=form.email.data,
+                name=form.name.data,
+                role=Role.CLIENT,
+                now=now,
+                coach=current_user if current_user.is_coach else None,
+                locale=_lang(),
+            )
+        except accounts.AccountError as exc:
+            db.session.rollback()
+            form.email.errors = [*form.email.errors, str(exc)]
+        else:
+            enrollments.enroll(
+                db.session,
+                person,
+                program_id=program.id,
+                steps=program.steps,
+                start_date=form.start_date.data,
+                now=now,
+                weekdays=tuple(int(d) for d in form.weekdays.data),
+                send_time=form.send_time.data,
+            )
+            accounts.queue_invitation(db.session, person, current_user, now)
+            db.session.commit()
+            flash(
+                _(
+                    "%(name)s is uitgenodigd. De uitnodiging met een link om een wachtwoord "
+                    "te kiezen gaat naar %(email)s.",
+                    name=person.name,
+                    email=person.email,
+                ),
+                "success",
+            )
+            return redirect(url_for("coach.client", client_id=person.id))
+    return render_template("coach/new_client.html", form=form, has_programs=bool(programs))
+
+
+# ------------------------------------------------------------------ one client
+
+
+def _plan(enrollment: Enrollment):
+    return plan_view.build(db.session, enrollment, current_library(), _lang(), clock.now())
 
 
 @bp.get("/clients/<int:client_id>")
-@role_required(Role.COACH, Role.ADMIN)
+@role_required(*COACHES)
 def client(client_id: int):
-    """One client of this coach."""
+    """The plan with every control, notes and the history of changes."""
     person = access.client_for_coach(current_user, client_id)
-    return render_template("coach/client.html", client=person)
+    enrollment = person.enrollment
+    now = clock.now()
+    _audit_view(person, "coach.viewed_client")
+    if enrollment is None:
+        db.session.commit()
+        return render_template("coach/client.html", client=person, enrollment=None)
+    plan = _plan(enrollment)
+    seen_before = enrollment.coach_seen_at
+    changed = _changed_exercises(person.id, seen_before)
+    enrollment.coach_seen_at = now
+    program = catalog.program(enrollment.program_id, _lang())
+    in_plan = {s.exercise_id for s in plan.steps}
+    add_form = AddOptionalForm()
+    add_form.exercise_id.choices = [
+        (e, _title(e)) for e in (program.optional if program else []) if e not in in_plan
+    ]
+    add_form.position.choices = _positions(plan)
+    cadence = CadenceForm(
+        weekdays=[str(d) for d in sorted(enrollment.weekday_set)], send_time=enrollment.send_time
+    )
+    events = history.plan_history(db.session, person.id, _title)
+    notes = coach_notes.notes_for(db.session, person.id)
+    db.session.commit()
+    return render_template(
+        "coach/client.html",
+        client=person,
+        enrollment=enrollment,
+        plan=plan,
+        program=program,
+        changed=changed,
+        locked_ids=[s.exercise_id for s in plan.steps if s.unlocked_at is None],
+        pause_form=PauseForm(),
+        action_form=ActionForm(),
+        item_form=ItemForm(),
+        reorder_form=ReorderForm(),
+        add_form=add_form,
+        cadence_form=cadence,
+        work_ahead_form=WorkAheadForm(allowed=enrollment.work_ahead_allowed),
+        session_form=NextSessionForm(day=enrollment.next_session_on),
+        note_form=NoteForm(),
+        notes=notes,
+        events=events,
+        weekdays_text=weekdays_text(enrollment.weekday_set),
+        status=dashboard.status_of(enrollment),
+    )
+
+
+def _changed_exercises(client_id: int, since: datetime | None) -> set[str]:
+    """Exercises with answers saved after `since` (all answered ones when None)."""
+    query = select(Answer.exercise_id).where(Answer.client_id == client_id)
+    if since is not None:
+        query = query.where(Answer.updated_at > since)
+    return set(db.session.scalars(query.group_by(Answer.exercise_id)))
+
+
+def _positions(plan) -> list[tuple[str, str]]:
+    """Where an optional exercise can go: before any locked step, or at the end."""
+    choices = []
+    for index, step in enumerate(plan.steps):
+        if step.unlocked_at is None:
+            label = step.title if step.number is None else f"{step.number}. {step.title}"
+            choices.append((str(index), _("Vóór %(title)s", title=label)))
+    choices.append((str(len(plan.steps)), _("Aan het eind")))
+    return choices
+
+
+def _change(
+    client_id: int,
+    form,
+    apply: Callable[[Enrollment, User, datetime], object],
+    kind: str,
+    **wording: object,
+):
+    """Load, check, validate, apply one plan change, commit, explain it in plain words."""
+    enrollment = access.enrollment_for_coach(current_user, client_id)
+    if not form.validate_on_submit():
+        flash(_("Dat lukte niet. Probeer het opnieuw."), "error")
+        return _back(client_id)
+    now = clock.now()
+    try:
+        result = apply(enrollment, current_user, now)
+    except plan_changes.PlanError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return _back(client_id)
+    db.session.flush()
+    plan = _plan(enrollment)
+    message = change_message(kind, enrollment, plan, now, result=result, **wording)
+    db.session.commit()
+    flash(message, "success")
+    return _back(client_id)
+
+
+@bp.post("/clients/<int:client_id>/pause")
+@role_required(*COACHES)
+def pause(client_id: int):
+    """Pause the daily exercises and mails."""
+    form = PauseForm()
+    return _change(
+        client_id,
+        form,
+        lambda e, by, now: plan_changes.pause(
+            db.session, e, by=by, now=now, reason=form.reason.data, until=form.until.data
+        ),
+        "paused",
+    )
+
+
+@bp.post("/clients/<int:client_id>/resume")
+@role_required(*COACHES)
+def resume(client_id: int):
+    """Continue where the plan stood."""
+    return _change(
+        client_id,
+        ActionForm(),
+        lambda e, by, now: plan_changes.resume(db.session, e, by=by, now=now),
+        "resumed",
+    )
+
+
+@bp.post("/clients/<int:client_id>/unlock-all")
+@role_required(*COACHES)
+def unlock_all(client_id: int):
+    """Open every exercise at once."""
+    return _change(
+        client_id,
+        ActionForm(),
+        lambda e, by, now: plan_changes.unlock_all(db.session, e, by=by, now=now),
+        "unlocked_all",
+    )
+
+
+def _item_change(client_id: int, form, apply, kind: str):
+    exercise_id = form.exercise_id.data or ""
+    return _change(
+        client_id,
+        form,
+        lambda e, by, now: apply(e, exercise_id, by, now),
+        kind,
+        title=_title(exercise_id),
+    )
+
+
+@bp.post("/clients/<int:client_id>/unlock")
+@role_required(*COACHES)
+def unlock_one(client_id: int):
+    """Open one exercise now."""
+    return _item_change(
+        client_id,
+        ItemForm(),
+        lambda e, x, by, now: plan_changes.unlock_one(db.session, e, x, by=by, now=now),
+        "unlocked",
+    )
+
+
+@bp.post("/clients/<int:client_id>/move")
+@role_required(*COACHES)
+def move(client_id: int):
+    """Move a locked exercise one place up or down."""
+    form = MoveForm()
+    offset = -1 if form.direction.data == "up" else 1
+    return _item_change(
+        client_id,
+        form,
+        lambda e, x, by, now: plan_changes.move(db.session, e, x, offset, by=by, now=now),
+        "moved_up" if offset < 0 else "moved_down",
+    )
+
+
+@bp.post("/clients/<int:client_id>/reorder")
+@role_required(*COACHES)
+def reorder(client_id: int):
+    """A new order of the locked exercises (from drag and drop)."""
+    form = ReorderForm()
+    order = (form.order.data or "").split(",")
+    return _change(
+        client_id,
+        form,
+        lambda e, by, now: plan_changes.reorder(db.session, e, order, by=by, now=now),
+        "reordered",
+    )
+
+
+@bp.post("/clients/<int:client_id>/skip")
+@role_required(*COACHES)
+def skip(client_id: int):
+    """Leave an exercise out."""
+    return _item_change(
+        client_id,
+        ItemForm(),
+        lambda e, x, by, now: plan_changes.skip(db.session, e, x, by=by, now=now),
+        "skipped",
+    )
+
+
+@bp.post("/clients/<int:client_id>/restore")
+@role_required(*COACHES)
+def restore(client_id: int):
+    """Put a skipped exercise back."""
+    return _item_change(
+        client_id,
+        ItemForm(),
+        lambda e, x, by, now: plan_changes.restore(db.session, e, x, by=by, now=now),
+        "restored",
+    )
+
+
+@bp.post("/clients/<int:client_id>/add")
+@role_required(*COACHES)
+def add_optional(client_id: int):
+    """Add an optional exercise at a place in the plan."""
+    enrollment = access.enrollment_for_coach(current_user, client_id)
+    program = catalog.program(enrollment.program_id, _lang())
+    allowed = frozenset(program.optional if program else [])
+    form = AddOptionalForm()
+    form.exercise_id.choices = [(e, e) for e in sorted(allowed)]
+    form.position.choices = [(str(n), str(n)) for n in range(len(enrollment.items) + 1)]
+    exercise_id = form.exercise_id.data or ""
+    return _change(
+        client_id,
+        form,
+        lambda e, by, now: plan_changes.add_optional(
+            db.session, e, exercise_id, int(form.position.data), by=by, now=now, allowed=allowed
+        ),
+        "added",
+        title=_title(exercise_id),
+    )
+
+
+@bp.post("/clients/<int:client_id>/cadence")
+@role_required(*COACHES)
+def cadence(client_id: int):
+    """Change the mail days and time."""
+    form = CadenceForm()
+    return _change(
+        client_id,
+        form,
+        lambda e, by, now: plan_changes.set_cadence(
+            db.session,
+            e,
+            {int(d) for d in form.weekdays.data or []},
+            form.send_time.data,
+            by=by,
+            now=now,
+        ),
+        "cadence",
+    )
+
+
+@bp.post("/clients/<int:client_id>/work-ahead")
+@role_required(*COACHES)
+def work_ahead(client_id: int):
+    """Allow or stop working ahead."""
+    form = WorkAheadForm()
+    return _change(
+        client_id,
+        form,
+        lambda e, by, now: plan_changes.allow_work_ahead(
+            db.session, e, bool(form.allowed.data), by=by, now=now
+        ),
+        "work_ahead_on" if form.allowed.data else "work_ahead_off",
+    )
+
+
+@bp.post("/clients/<int:client_id>/next-session")
+@role_required(*COACHES)
+def next_session(client_id: int):
+    """Set (or clear) the date of the next coaching session."""
+    form = NextSessionForm()
+    return _change(
+        client_id,
+        form,
+        lambda e, by, now: plan_changes.set_next_session(
+            db.session, e, form.day.data, by=by, now=now
+        ),
+        "next_session",
+    )
+
+
+# ------------------------------------------------------------------ notes
+
+
+@bp.post("/clients/<int:client_id>/notes")
+@role_required(*COACHES)
+def add_note(client_id: int):
+    """Add a private note about the client."""
+    person = access.client_for_coach(current_user, client_id)
+    form = NoteForm()
+    if form.validate_on_submit():
+        try:
+            coach_notes.add_note(
+                db.session, person, form.body.data, author=current_user, now=clock.now()
+            )
+        except coach_notes.NoteError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(_("Je notitie over %(name)s is bewaard.", name=person.name), "success")
+    else:
+        flash(_("Schrijf eerst een notitie."), "error")
+    return _back(client_id, "notes")
+
+
+@bp.post("/clients/<int:client_id>/notes/delete")
+@role_required(*COACHES)
+def delete_note(client_id: int):
+    """Remove a private note."""
+    person = access.client_for_coach(current_user, client_id)
+    form = DeleteForm()
+    if not form.validate_on_submit():
+        abort(400)
+    note = db.session.get(CoachNote, int(form.item_id.data))
+    if note is None or note.client_id != person.id:
+        abort(404)
+    try:
+        coach_notes.delete_note(db.session, note, by=current_user, now=clock.now())
+    except coach_notes.NoteError as exc:
+        flash(str(exc), "error")
+        return _back(client_id, "notes")
+    db.session.commit()
+    flash(_("De notitie is verwijderd."), "success")
+    return _back(client_id, "notes")
+
+
+# ------------------------------------------------------------------ answers and comments
+
+
+@bp.get("/clients/<int:client_id>/exercises/<exercise_id>")
+@role_required(*COACHES)
+def exercise(client_id: int, exercise_id: str):
+    """One exercise with the client's answers, read-only, and the comments."""
+    person = access.client_for_coach(current_user, client_id)
+    enrollment = person.enrollment
+    found = catalog.exercise(exercise_id, _lang())
+    in_plan = enrollment is not None and any(i.exercise_id == exercise_id for i in enrollment.items)
+    has_answers = db.session.scalar(
+        select(func.count(Answer.id)).where(
+            Answer.client_id == person.id, Answer.exercise_id == exercise_id
+        )
+    )
+    if not in_plan and not has_answers:
+        abort(404)
+    _audit_view(person, "coach.viewed_answers", exercise=exercise_id)
+    sections = answer_sections(db.session, person, exercise_id, found, _lang())
+    item = (
+        next((i for i in enrollment.items if i.exercise_id == exercise_id), None)
+        if (enrollment)
+        else None
+    )
+    page = render_template(
+        "coach/exercise.html",
+        client=person,
+        exercise_id=exercise_id,
+        exercise=found,
+        title=_title(exercise_id),
+        item=item,
+        sections=sections,
+        comments=comments.comments_for(db.session, person.id, exercise_id),
+        comment_form=CommentForm(),
+        delete_form=DeleteForm(),
+    )
+    db.session.commit()
+    return page
+
+
+@bp.post("/clients/<int:client_id>/exercises/<exercise_id>/comments")
+@role_required(*COACHES)
+def add_comment(client_id: int, exercise_id: str):
+    """Comment on an exercise; the client reads it there and on their start page."""
+    person = access.client_for_coach(current_user, client_id)
+    target = url_for(
+        "coach.exercise", client_id=client_id, exercise_id=exercise_id, _anchor="comments"
+    )
+    form = CommentForm()
+    if not form.validate_on_submit():
+        flash(_("Schrijf eerst een opmerking."), "error")
+        return redirect(target)
+    enrollment = person.enrollment
+    if enrollment is None or not any(i.exercise_id == exercise_id for i in enrollment.items):
+        abort(404)
+    try:
+        comments.add_comment(
+            db.session, person, exercise_id, form.body.data, author=current_user, now=clock.now()
+        )
+    except comments.CommentError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(target)
+    db.session.commit()
+    flash(
+        _("%(name)s ziet je opmerking bij %(title)s.", name=person.name, title=_title(exercise_id)),
+        "success",
+    )
+    return redirect(target)
+
+
+@bp.post("/clients/<int:client_id>/comments/delete")
+@role_required(*COACHES)
+def delete_comment(client_id: int):
+    """Remove one of your comments."""
+    person = access.client_for_coach(current_user, client_id)
+    form = DeleteForm()
+    if not form.validate_on_submit():
+        abort(400)
+    comment = db.session.get(Comment, int(form.item_id.data))
+    if comment is None or comment.client_id != person.id:
+        abort(404)
+    exercise_id = comment.exercise_id
+    try:
+        comments.delete_comment(db.session, comment, by=current_user, now=clock.now())
+    except comments.CommentError as exc:
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(_("De opmerking is verwijderd."), "success")
+    return redirect(
+        url_for("coach.exercise", client_id=client_id, exercise_id=exercise_id, _anchor="comments")
+    )
+
+
+# ------------------------------------------------------------------ session preparation
+
+
+@bp.get("/clients/<int:client_id>/prepare")
+@role_required(*COACHES)
+def prepare(client_id: int):
+    """What changed since the last session; printable."""
+    enrollment = access.enrollment_for_coach(current_user, client_id)
+    person = enrollment.client
+    lang = _lang()
+    _audit_view(person, "coach.viewed_preparation")
+    prep = session_prep.prepare(
+        db.session,
+        enrollment,
+        title_of=_title,
+        label_of=lambda x, f: label_of(x, f, lang),
+        text_of=lambda x, f, v: text_of(x, f, v, lang),
+        scores_of=lambda q: scores_of(db.session, person, q),
+    )
+    enrollment.coach_seen_at = clock.now()
+    page = render_template(
+        "coach/prepare.html",
+        client=person,
+        enrollment=enrollment,
+        prep=prep,
+        lines=session_prep.checkin_lines(prep.checkins),
+        dimension_labels=dimension_labels(lang),
+        q_range=questionnaire_range(lang),
+        titles={c.exercise_id: _title(c.exercise_id) for c in prep.open_comments},
+        plan=_plan(enrollment),
+        action_form=ActionForm(),
+    )
+    db.session.commit()
+    return page
+
+
+@bp.post("/clients/<int:client_id>/session-held")
+@role_required(*COACHES)
+def session_held(client_id: int):
+    """Record that the coaching session took place now."""
+    enrollment = access.enrollment_for_coach(current_user, client_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    session_prep.record_session(db.session, enrollment, by=current_user, now=clock.now())
+    db.session.commit()
+    flash(
+        _(
+            "Het gesprek met %(name)s is vastgelegd. De volgende voorbereiding toont wat er "
+            "vanaf nu verandert.",
+            name=enrollment.client.name,
+        ),
+        "success",
+    )
+    return redirect(url_for("coach.prepare", client_id=client_id))
+
+
+# ------------------------------------------------------------------ activity report
+
+
+def _report(client_id: int):
+    enrollment = access.enrollment_for_coach(current_user, client_id)
+    program = catalog.program(enrollment.program_id, _lang())
+    report = activity_report.build_report(
+        db.session,
+        enrollment,
+        now=clock.now(),
+        title_of=_title,
+        program_title=program.title if program else enrollment.program_id,
+    )
+    return enrollment, report
+
+
+def _download_name(name: str, suffix: str) -> str:
+    safe = "".join(ch if ch.isalnum() else "-" for ch in name.lower()).strip("-") or "client"
+    return f"activiteiten-{safe}.{suffix}"
+
+
+@bp.get("/clients/<int:client_id>/report.csv")
+@role_required(*COACHES)
+def report_csv(client_id: int):
+    """The activity report as CSV."""
+    enrollment, report = _report(client_id)
+    _audit_view(enrollment.client, "coach.report", format="csv")
+    db.session.commit()
+    return Response(
+        "\ufeff" + activity_report.to_csv(report),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": "attachment; filename="
+            + _download_name(report.client_name, "csv")
+        },
+    )
+
+
+@bp.get("/clients/<int:client_id>/report.pdf")
+@role_required(*COACHES)
+def report_pdf(client_id: int):
+    """The activity report as PDF."""
+    enrollment, report = _report(client_id)
+    _audit_view(enrollment.client, "coach.report", format="pdf")
+    html = render_template(
+        "coach/report_pdf.html", report=report, kind_label=activity_report.kind_label
+    )
+    pdf = activity_report.render_pdf(html)
+    db.session.commit()
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": "attachment; filename="
+            + _download_name(report.client_name, "pdf")
+        },
+    )
+
+
+# ------------------------------------------------------------------ substitutes
+
+
+@bp.route("/substitutes", methods=["GET", "POST"])
+@role_required(Role.COACH)
+def substitutes_page():
+    """Link a colleague who may act for your clients while you are away."""
+    form = SubstituteForm()
+    options = substitutes.colleagues(db.session, current_user)
+    form.colleague.choices = [(str(u.id), f"{u.name} ({u.email})") for u in options]
+    if form.validate_on_submit():
+        colleague = db.session.get(User, int(form.colleague.data))
+        if colleague is None:
+            abort(404)
+        try:
+            substitutes.link(db.session, current_user, colleague, now=clock.now())
+        except substitutes.SubstituteError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "%(name)s kan nu je cliënten zien en voor hen zorgen tot je dit weer uitzet.",
+                    name=colleague.name,
+                ),
+                "success",
+            )
+            return redirect(url_for("coach.substitutes_page"))
+    return render_template(
+        "coach/substitutes.html",
+        form=form,
+        mine=substitutes.substitutes_of(db.session, current_user),
+        others=substitutes.substituting_for(db.session, current_user),
+        remove_form=DeleteForm(),
+    )
+
+
+@bp.post("/substitutes/remove")
+@role_required(Role.COACH)
+def remove_substitute():
+    """End a substitution."""
+    form = DeleteForm()
+    if not form.validate_on_submit():
+        abort(400)
+    colleague = db.session.get(User, int(form.item_id.data))
+    if colleague is None or not substitutes.unlink(
+        db.session, current_user, colleague, now=clock.now()
+    ):
+        abort(404)
+    db.session.commit()
+    flash(_("%(name)s is geen vervanger meer.", name=colleague.name), "success")
+    return redirect(url_for("coach.substitutes_page"))

@@ -1,0 +1,78 @@
+"""Administrator page for the mail outbox: status filter and a retry button for failures."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import func, select
+from wtforms import SelectField
+
+from .. import audit, clock
+from .. import outbox as sender
+from ..access import role_required
+from ..extensions import db
+from ..models import MailStatus, OutboxMail, Role
+from . import bp
+
+PAGE = 100
+STATUS_LABELS = {
+    "": _l("Alle"),
+    MailStatus.PENDING.value: _l("In de wachtrij"),
+    MailStatus.SENDING.value: _l("Wordt verstuurd"),
+    MailStatus.SENT.value: _l("Verstuurd"),
+    MailStatus.FAILED.value: _l("Mislukt"),
+}
+
+
+class StatusFilter(FlaskForm):
+    """The status filter above the list (GET, no CSRF needed)."""
+
+    class Meta:
+        csrf = False
+
+    status = SelectField(_l("Status"), choices=list(STATUS_LABELS.items()), default="")
+
+
+@bp.get("/outbox")
+@role_required(Role.ADMIN)
+def outbox():
+    """Mails by status, newest first; failed ones can be queued again."""
+    form = StatusFilter(request.args)
+    status = form.status.data if form.validate() else ""
+    query = select(OutboxMail).order_by(OutboxMail.id.desc()).limit(PAGE)
+    if status:
+        query = query.where(OutboxMail.status == status)
+    mails = db.session.scalars(query).all()
+    counts = dict(
+        db.session.execute(
+            select(OutboxMail.status, func.count()).group_by(OutboxMail.status)
+        ).all()
+    )
+    return render_template(
+        "admin/outbox.html",
+        form=form,
+        mails=mails,
+        status=status,
+        counts=counts,
+        labels=STATUS_LABELS,
+    )
+
+
+@bp.post("/outbox/<int:mail_id>/retry")
+@role_required(Role.ADMIN)
+def outbox_retry(mail_id: int):
+    """Queue a failed mail again."""
+    mail = db.session.get(OutboxMail, mail_id)
+    if mail is None:
+        abort(404)
+    now = clock.now()
+    if sender.retry_failed(db.session, mail_id, now):
+        audit.record(db.session, actor=current_user, action="mail.retry", now=now, mail=mail_id)
+        db.session.commit()
+        flash(_("De mail staat weer in de wachtrij."), "success")
+    else:
+        flash(_("Deze mail is niet mislukt; er is niets veranderd."), "info")
+    return redirect(url_for("admin.outbox", status=request.form.get("status") or None))

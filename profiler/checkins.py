@@ -1,0 +1,129 @@
+"""The 1-10 check-in: store a moment, know when one is due, show the results over time."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from markupsafe import Markup, escape
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .models import CheckIn, User
+
+CHECKIN = "checkin"
+DUE_AFTER = timedelta(days=7)
+
+
+def record(
+    session: Session,
+    client: User,
+    values: Mapping[str, float],
+    *,
+    now: datetime,
+    note: str | None = None,
+    kind: str = CHECKIN,
+) -> CheckIn:
+    """Store one check-in (or a questionnaire's scores when `kind` is its exercise id)."""
+    checkin = CheckIn(
+        client_id=client.id,
+        kind=kind,
+        values=dict(values),
+        note=(note or "").strip() or None,
+        created_at=now,
+    )
+    session.add(checkin)
+    session.flush()
+    return checkin
+
+
+def history(session: Session, client: User, kind: str = CHECKIN) -> list[CheckIn]:
+    """The client's check-ins of one kind, oldest first."""
+    return list(
+        session.scalars(
+            select(CheckIn)
+            .where(CheckIn.client_id == client.id, CheckIn.kind == kind)
+            .order_by(CheckIn.created_at, CheckIn.id)
+        )
+    )
+
+
+def last(session: Session, client: User) -> CheckIn | None:
+    """The client's most recent check-in."""
+    return session.scalars(
+        select(CheckIn)
+        .where(CheckIn.client_id == client.id, CheckIn.kind == CHECKIN)
+        .order_by(CheckIn.created_at.desc(), CheckIn.id.desc())
+        .limit(1)
+    ).first()
+
+
+def is_due(latest: CheckIn | None, now: datetime) -> bool:
+    """Offer the check-in when a week passed since the last one; the first one right away."""
+    if latest is None:
+        return True
+    return now - latest.created_at >= DUE_AFTER
+
+
+@dataclass
+class Series:
+    """One line of the chart: a dimension with its label and values over time."""
+
+    id: str
+    label: str
+    values: list[float | None]
+
+
+def trend_svg(
+    moments: list[datetime],
+    series: list[Series],
+    *,
+    low: float,
+    high: float,
+    title: str,
+    date_label,
+) -> Markup:
+    """A small line chart (server-side SVG, no script, no inline style) of scores over time.
+
+    `date_label` turns a moment into the text shown under the chart. The chart has a title
+    and description for screen readers; the page shows the same numbers as a table.
+    """
+    width, height = 640, 260
+    left, right, top, bottom = 40, 16, 16, 44
+    plot_w, plot_h = width - left - right, height - top - bottom
+    n = len(moments)
+
+    def x(i: int) -> float:
+        return left + (plot_w / 2 if n == 1 else plot_w * i / (n - 1))
+
+    def y(v: float) -> float:
+        return top + plot_h * (1 - (v - low) / (high - low))
+
+    parts = [
+        f'<svg class="trend-chart" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-labelledby="trend-title" xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="trend-title">{escape(title)}</title>',
+    ]
+    for v in range(int(low), int(high) + 1):
+        parts.append(
+            f'<line class="grid" x1="{left}" x2="{width - right}" y1="{y(v):.1f}" y2="{y(v):.1f}"/>'
+            f'<text class="axis" x="{left - 8}" y="{y(v) + 4:.1f}" text-anchor="end">{v}</text>'
+        )
+    step = max(1, n // 6)
+    for i, moment in enumerate(moments):
+        if i % step == 0 or i == n - 1:
+            parts.append(
+                f'<text class="axis" x="{x(i):.1f}" y="{height - 16}" text-anchor="middle">'
+                f"{escape(date_label(moment))}</text>"
+            )
+    for index, line in enumerate(series):
+        points = [(x(i), y(v)) for i, v in enumerate(line.values) if v is not None]
+        css = f"series series-{index + 1}"
+        if len(points) > 1:
+            path = " ".join(f"{px:.1f},{py:.1f}" for px, py in points)
+            parts.append(f'<polyline class="{css}" points="{path}"/>')
+        for px, py in points:
+            parts.append(f'<circle class="{css}" cx="{px:.1f}" cy="{py:.1f}" r="5"/>')
+    parts.append("</svg>")
+    return Markup("".join(parts))

@@ -1,0 +1,244 @@
+"""The coach dashboard read model: one row per client, built with a fixed number of queries.
+
+Whatever the number of clients, `dashboard_rows` runs the same four SELECTs (substitutes,
+clients with their latest enrollment, plan-item aggregates, answer aggregates); every
+per-client number comes from a GROUP BY, never from a query inside a loop.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, case, func, or_, select, true
+from sqlalchemy.orm import Session
+
+from .access import coach_ids_acting_as
+from .models import Answer, Enrollment, PlanItem, Role, User
+from .plans import MAX_NUDGES
+
+ATTENTION_DAYS = 7  # days without activity before a client "needs attention"
+
+STATUSES = ("active", "paused_coach", "paused_client", "all_unlocked", "finished", "not_enrolled")
+SORTS = ("name", "activity", "progress", "session", "attention", "new")
+
+
+@dataclass
+class ClientRow:
+    """What the dashboard shows about one client."""
+
+    client_id: int
+    name: str
+    email: str
+    coach_id: int | None
+    status: str
+    total: int = 0
+    done: int = 0
+    flagged: int = 0
+    new_answers: int = 0
+    last_activity_at: datetime | None = None
+    next_session_on: date | None = None
+    reminders_sent: int = 0
+    needs_attention: bool = False
+    attention_reason: str | None = None  # "inactive" | "reminders"
+
+    @property
+    def progress(self) -> int:
+        """Percentage of numbered exercises done (skipped ones do not count)."""
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+def status_of(enrollment: Enrollment | None) -> str:
+    """The status word of an enrollment (see STATUSES)."""
+    if enrollment is None:
+        return "not_enrolled"
+    if enrollment.finished_at is not None:
+        return "finished"
+    if enrollment.paused_by == "coach":
+        return "paused_coach"
+    if enrollment.paused_by == "client":
+        return "paused_client"
+    if enrollment.all_unlocked:
+        return "all_unlocked"
+    return "active"
+
+
+def attention(
+    status: str,
+    last_activity_at: datetime | None,
+    started: datetime | None,
+    reminders_sent: int,
+    now: datetime,
+    days: int = ATTENTION_DAYS,
+) -> str | None:
+    """Why a client needs the coach's attention ("reminders", "inactive"), or None."""
+    if status in ("finished", "not_enrolled"):
+        return None
+    if reminders_sent >= MAX_NUDGES:
+        return "reminders"
+    if status in ("paused_coach", "paused_client"):
+        return None
+    since = last_activity_at or started
+    if since is not None and now - since >= timedelta(days=days):
+        return "inactive"
+    return None
+
+
+def _latest_enrollments():
+    """A subquery of each client's latest enrollment id."""
+    return (
+        select(Enrollment.client_id, func.max(Enrollment.id).label("enrollment_id"))
+        .group_by(Enrollment.client_id)
+        .subquery()
+    )
+
+
+def dashboard_rows(
+    session: Session,
+    coach: User,
+    now: datetime,
+    *,
+    status: str | None = None,
+    attention_only: bool = False,
+    search: str | None = None,
+    sort: str = "name",
+    attention_days: int = ATTENTION_DAYS,
+    unnumbered: frozenset[str] | set[str] = frozenset(),
+) -> list[ClientRow]:
+    """The coach's clients (own and substituted-for; all for an admin) as dashboard rows.
+
+    Progress counts the numbered exercises, as the plan pages do: optional exercises and the
+    ids in `unnumbered` (questionnaires, check-in, evaluation) are left out.
+    """
+    latest = _latest_enrollments()
+    query = (
+        select(User, Enrollment)
+        .outerjoin(latest, latest.c.client_id == User.id)
+        .outerjoin(Enrollment, Enrollment.id == latest.c.enrollment_id)
+        .where(User.role == Role.CLIENT.value)
+    )
+    if coach.role != Role.ADMIN.value:
+        query = query.where(User.coach_id.in_(coach_ids_acting_as(session, coach)))
+    if search:
+        pattern = f"%{search.strip().lower()}%"
+        query = query.where(or_(func.lower(User.name).like(pattern), User.email.like(pattern)))
+    pairs = session.execute(query).all()
+    enrollment_ids = [e.id for _, e in pairs if e is not None]
+
+    items: dict[int, tuple[int, int, int]] = {}
+    answers: dict[int, tuple[int, datetime | None]] = {}
+    if enrollment_ids:
+        counted = and_(
+            PlanItem.skipped.is_(False),
+            PlanItem.optional.is_(False),
+            PlanItem.exercise_id.not_in(sorted(unnumbered)) if unnumbered else true(),
+        )
+        item_rows = session.execute(
+            select(
+                PlanItem.enrollment_id,
+                func.sum(case((counted, 1), else_=0)),
+                func.sum(case((and_(counted, PlanItem.done_at.is_not(None)), 1), else_=0)),
+                func.sum(case((PlanItem.flagged.is_(True), 1), else_=0)),
+            )
+            .where(PlanItem.enrollment_id.in_(enrollment_ids))
+            .group_by(PlanItem.enrollment_id)
+        ).all()
+        items = {
+            row[0]: (int(row[1] or 0), int(row[2] or 0), int(row[3] or 0)) for row in item_rows
+        }
+        answer_rows = session.execute(
+            select(
+                Enrollment.id,
+                func.count(
+                    func.distinct(
+                        case(
+                            (
+                                or_(
+                                    Enrollment.coach_seen_at.is_(None),
+                                    Answer.updated_at > Enrollment.coach_seen_at,
+                                ),
+                                Answer.exercise_id,
+                            ),
+                            else_=None,
+                        )
+                    )
+                ),
+                func.max(Answer.updated_at),
+            )
+            .join(Answer, Answer.client_id == Enrollment.client_id)
+            .where(Enrollment.id.in_(enrollment_ids))
+            .group_by(Enrollment.id)
+        ).all()
+        answers = {row[0]: (int(row[1] or 0), _aware(row[2])) for row in answer_rows}
+
+    rows = []
+    for user, enrollment in pairs:
+        row = ClientRow(
+            client_id=user.id,
+            name=user.name,
+            email=user.email,
+            coach_id=user.coach_id,
+            status=status_of(enrollment),
+        )
+        last = user.last_activity_at
+        if enrollment is not None:
+            row.total, row.done, row.flagged = items.get(enrollment.id, (0, 0, 0))
+            row.new_answers, last_answer = answers.get(enrollment.id, (0, None))
+            if last_answer and (last is None or last_answer > last):
+                last = last_answer
+            row.next_session_on = enrollment.next_session_on
+            row.reminders_sent = enrollment.reminders_sent or 0
+            started = _start_moment(enrollment)
+            if started > now:
+                started = None
+            row.attention_reason = attention(
+                row.status, last, started, row.reminders_sent, now, attention_days
+            )
+        row.last_activity_at = last
+        row.needs_attention = row.attention_reason is not None
+        rows.append(row)
+    return sort_rows(filter_rows(rows, status=status, attention_only=attention_only), sort)
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    """Aggregates bypass the column type: make the stored naive UTC aware again."""
+    from datetime import UTC
+
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=UTC)
+
+
+def _start_moment(enrollment: Enrollment) -> datetime:
+    from datetime import time as dtime
+
+    return datetime.combine(enrollment.start_date, dtime(0, 0), ZoneInfo(enrollment.timezone))
+
+
+def filter_rows(
+    rows: list[ClientRow], *, status: str | None = None, attention_only: bool = False
+) -> list[ClientRow]:
+    """Keep rows with `status` (any when None) and, if asked, only those needing attention."""
+    if status in STATUSES:
+        rows = [r for r in rows if r.status == status]
+    if attention_only:
+        rows = [r for r in rows if r.needs_attention]
+    return rows
+
+
+def sort_rows(rows: list[ClientRow], sort: str) -> list[ClientRow]:
+    """Order rows by one of SORTS (name as the tie-breaker)."""
+    rows = sorted(rows, key=lambda r: (r.name.lower(), r.client_id))
+    far = datetime.min.replace(tzinfo=ZoneInfo("UTC"))
+    if sort == "activity":
+        rows.sort(key=lambda r: r.last_activity_at or far, reverse=True)
+    elif sort == "progress":
+        rows.sort(key=lambda r: r.progress)
+    elif sort == "session":
+        rows.sort(key=lambda r: (r.next_session_on is None, r.next_session_on or date.max))
+    elif sort == "attention":
+        rows.sort(key=lambda r: not r.needs_attention)
+    elif sort == "new":
+        rows.sort(key=lambda r: r.new_answers + r.flagged, reverse=True)
+    return rows

@@ -1,0 +1,1 @@
+"""Tests for the admin authoring side: library page, editor, preview, save, reload."""

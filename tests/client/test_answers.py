@@ -1,0 +1,108 @@
+"""The answer service: revisions, idempotent saves, two tabs, answers to removed fields."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from profiler import answers
+from profiler.models import Answer, AnswerRevision
+from tests.client.conftest import NOW
+
+EX = "self_image"
+
+
+def revision_count(db) -> int:
+    return db.scalar(select(func.count(AnswerRevision.id)))
+
+
+def test_first_save_creates_revision_one(db, sanne):
+    result = answers.save_answers(db, sanne, EX, {"then_now": "Rustiger dan vroeger."}, now=NOW)
+    assert result.changed == ["then_now"]
+    assert result.revisions["then_now"] == 1
+    stored = answers.answers_for(db, sanne, EX)["then_now"]
+    assert stored.value == "Rustiger dan vroeger."
+    assert [r.revision for r in stored.revisions] == [1]
+
+
+def test_saving_the_same_values_again_writes_nothing(db, sanne):
+    values = {"then_now": "Rustiger.", "own_words": ["rustig", "precies"]}
+    answers.save_answers(db, sanne, EX, values, now=NOW)
+    before = revision_count(db)
+    result = answers.save_answers(db, sanne, EX, dict(values), now=NOW + timedelta(minutes=1))
+    assert result.changed == []
+    assert revision_count(db) == before == 2
+
+
+def test_empty_value_for_a_new_field_stores_no_row(db, sanne):
+    answers.save_answers(db, sanne, EX, {"then_now": "", "own_words": ["", ""]}, now=NOW)
+    assert db.scalar(select(func.count(Answer.id))) == 0
+
+
+def test_every_change_keeps_the_earlier_revisions(db, sanne):
+    for n, text in enumerate(["een", "twee", "drie"]):
+        answers.save_answers(db, sanne, EX, {"then_now": text}, now=NOW + timedelta(minutes=n))
+    stored = answers.answers_for(db, sanne, EX)["then_now"]
+    assert stored.revision == 3
+    assert [r.value for r in stored.revisions] == ["een", "twee", "drie"]
+
+
+def test_two_tabs_changing_the_same_field_keep_both_texts(db, sanne):
+    answers.save_answers(db, sanne, EX, {"then_now": "begin"}, now=NOW)
+    # Both tabs loaded revision 1. Tab B saves first.
+    answers.save_answers(
+        db, sanne, EX, {"then_now": "tekst uit tab B"}, now=NOW, expected={"then_now": 1}
+    )
+    # Tab A saves later, still expecting revision 1.
+    result = answers.save_answers(
+        db, sanne, EX, {"then_now": "tekst uit tab A"}, now=NOW, expected={"then_now": 1}
+    )
+    assert [c.field_id for c in result.conflicts] == ["then_now"]
+    assert result.conflicts[0].theirs == "tekst uit tab B"
+    stored = answers.answers_for(db, sanne, EX)
+    assert stored["then_now"].value == "tekst uit tab A"
+    kept = answers.open_conflicts(stored)
+    assert [r.value for r in kept["then_now"]] == ["tekst uit tab B"]
+    assert {r.value for r in stored["then_now"].revisions} >= {"tekst uit tab A", "tekst uit tab B"}
+    # Closing the notice keeps the revisions themselves.
+    answers.close_conflicts(stored.values())
+    assert answers.open_conflicts(stored) == {}
+    assert len(stored["then_now"].revisions) == 3
+
+
+def test_a_field_the_stale_tab_did_not_touch_keeps_the_newer_text(db, sanne):
+    answers.save_answers(db, sanne, EX, {"then_now": "oud", "takeaway": "x"}, now=NOW)
+    answers.save_answers(
+        db, sanne, EX, {"then_now": "nieuw uit tab B"}, now=NOW, expected={"then_now": 1}
+    )
+    # Tab A still shows "oud" for then_now and only changed takeaway.
+    result = answers.save_answers(
+        db,
+        sanne,
+        EX,
+        {"then_now": "oud", "takeaway": "y"},
+        now=NOW,
+        expected={"then_now": 1, "takeaway": 1},
+    )
+    assert result.stale == ["then_now"]
+    assert result.conflicts == []
+    assert result.revisions["then_now"] == 1  # the tab keeps its base: later saves stay safe
+    stored = answers.answers_for(db, sanne, EX)
+    assert stored["then_now"].value == "nieuw uit tab B"
+    assert stored["takeaway"].value == "y"
+
+
+def test_answers_to_removed_fields_are_kept_as_earlier_answers(db, sanne):
+    answers.save_answers(db, sanne, EX, {"old_question": "Mijn oude antwoord"}, now=NOW)
+    stored = answers.answers_for(db, sanne, EX)
+    earlier = answers.earlier_answers(stored, ["own_words", "then_now"])
+    assert list(earlier) == ["old_question"]
+    assert answers.plain_text(earlier["old_question"].value) == "Mijn oude antwoord"
+
+
+def test_answers_of_one_client_never_mix_with_another(db, sanne, users):
+    answers.save_answers(db, sanne, EX, {"then_now": "van Sanne"}, now=NOW)
+    answers.save_answers(db, users["client_a"], EX, {"then_now": "van Anna"}, now=NOW)
+    assert answers.answers_for(db, sanne, EX)["then_now"].value == "van Sanne"
+    assert answers.all_answers(db, users["client_a"]) == {EX: {"then_now": "van Anna"}}

@@ -1,0 +1,162 @@
+"""The client in a real browser (Debian Chromium): autosave, reload, flag, done, settings.
+
+Also saves the screenshots in docs/screenshots/ (client-*.png) at 1280 and 375 px wide.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from profiler import answers
+from profiler.extensions import db as _db
+from profiler.models import Comment, Role, User
+from tests.client.conftest import NOW, enroll
+from tests.conftest import browser_login, make_user
+
+pytestmark = pytest.mark.browser
+
+SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+@pytest.fixture
+def sanne_in_browser(app, frozen, page):
+    coach = make_user(Role.COACH, "coach@example.nl", "Karin")
+    user = make_user(Role.CLIENT, "sanne@example.nl", "Sanne", coach=coach)
+    enroll(user, opened=2)
+    browser_login(page, "sanne@example.nl")
+    return user
+
+
+def fresh(model, ident):
+    _db.session.expire_all()
+    return _db.session.get(model, ident)
+
+
+def test_doing_an_exercise_with_autosave_reload_flag_and_done(page, sanne_in_browser):
+    page.goto("/me/exercises/self_image")
+    status = page.locator("#save-status")
+    page.fill("#f-own_words-1", "rustig")
+    page.fill("#f-own_words-2", "precies")
+    page.fill("#f-own_words-3", "behulpzaam")
+    page.fill("#f-then_now", "Ik ben rustiger geworden.")
+    expect(status).to_contain_text("Opgeslagen om")
+    assert "Opgeslagen om 10:30" in status.inner_text()
+    page.reload()
+    assert page.input_value("#f-then_now") == "Ik ben rustiger geworden."
+    assert page.input_value("#f-own_words-3") == "behulpzaam"
+
+    page.check("#flagged")
+    page.fill("#flag_note", "Klopt woord 3 wel?")
+    page.click("button[name=done], input[name=done]")
+    page.wait_for_url("**/me/exercises")
+    assert "1 van 17" in page.inner_text(".progress-label")
+    assert page.locator(".flash-success").count() == 1
+    user = fresh(User, sanne_in_browser.id)
+    item = next(i for i in user.enrollment.items if i.exercise_id == "self_image")
+    assert item.done_at is not None and item.flagged and item.flag_note == "Klopt woord 3 wel?"
+
+
+def test_a_failed_autosave_keeps_the_text_and_says_so(page, sanne_in_browser):
+    page.goto("/me/exercises/self_image")
+    page.route("**/me/exercises/self_image", lambda route: route.abort())
+    page.fill("#f-then_now", "Deze tekst mag niet verdwijnen.")
+    expect(page.locator("#save-status")).to_contain_text("Niet opgeslagen")
+    assert page.input_value("#f-then_now") == "Deze tekst mag niet verdwijnen."
+    page.unroute("**/me/exercises/self_image")
+
+
+def test_changing_mail_days_and_pausing(page, sanne_in_browser):
+    page.goto("/me/settings")
+    assert "dinsdag 3 maart om 08:00" in page.inner_text(".next-up")
+    for day in ("0", "1", "2", "4"):
+        page.uncheck(f"#cadence-weekdays-{day}")
+    page.click("#cadence-submit")
+    page.wait_for_load_state()
+    assert "donderdag 5 maart om 08:00" in page.inner_text(".next-up")
+    page.fill("#pause-reason", "Even rust")
+    page.click("#pause-submit")
+    page.wait_for_load_state()
+    assert "op pauze" in page.inner_text(".next-up")
+    assert fresh(User, sanne_in_browser.id).enrollment.paused_by == "client"
+    page.click("#resume-submit")
+    page.wait_for_load_state()
+    assert "donderdag 5 maart om 08:00" in page.inner_text(".next-up")
+
+
+def test_keyboard_only_save(page, sanne_in_browser):
+    page.goto("/me/exercises/self_image")
+    page.focus("#f-then_now")
+    page.keyboard.type("Met alleen het toetsenbord.")
+    page.focus("#save")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    assert page.input_value("#f-then_now") == "Met alleen het toetsenbord."
+
+
+def seed_for_screenshots(user, coach):
+    session = _db.session
+    enrollment = user.enrollment
+    texts = {
+        "self_image": {
+            "own_words": ["rustig", "precies", "behulpzaam", "nieuwsgierig"],
+            "then_now": "Ik ben rustiger geworden. Ik let beter op mijn grenzen.",
+            "others_say": ["Jij blijft altijd rustig.", "Jij denkt overal aan."],
+        },
+    }
+    for exercise_id, values in texts.items():
+        answers.save_answers(session, user, exercise_id, values, now=NOW)
+    lib = __import__("profiler.library", fromlist=["x"]).current_library()
+    for exercise_id in ("personality", "interests"):
+        scale = next(f for f in lib.get(exercise_id, "nl").input_fields if f.type == "scale")
+        values = {item.id: (i % scale.max) + 1 for i, item in enumerate(scale.items)}
+        answers.save_answers(session, user, exercise_id, {scale.id: values}, now=NOW)
+    for item in enrollment.items:
+        if item.exercise_id in ("q_start", "self_image", "personality", "qualities"):
+            item.done_at = NOW - timedelta(days=1)
+            item.started_at = NOW - timedelta(days=2)
+        if item.exercise_id == "personality":
+            item.flagged = True
+    enrollment.last_unlock_on = NOW.date()
+    session.add(
+        Comment(
+            client_id=user.id,
+            author_id=coach.id,
+            exercise_id="interests",
+            body="Goed dat je hier de tijd voor neemt. Wat viel je op?",
+            created_at=NOW,
+        )
+    )
+    session.commit()
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_screenshots(page, app, frozen, width):
+    coach = make_user(Role.COACH, "coach@example.nl", "Karin")
+    user = make_user(Role.CLIENT, "sanne@example.nl", "Sanne de Vries", coach=coach)
+    enroll(user, opened=6, at=NOW - timedelta(days=4))
+    seed_for_screenshots(user, coach)
+    page.set_viewport_size({"width": width, "height": 900})
+    browser_login(page, "sanne@example.nl")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for name, url in [
+        ("today", "/me"),
+        ("overview", "/me/exercises"),
+        ("exercise", "/me/exercises/interests"),
+        ("workbook", "/me/workbook"),
+    ]:
+        page.goto(url)
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth > document.documentElement.clientWidth"
+        )
+        wide = page.evaluate(
+            "Array.from(document.querySelectorAll('body *')).filter(e => "
+            "e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)"
+            ".slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + "
+            "Math.round(e.getBoundingClientRect().right))"
+        )
+        assert not overflow, f"{url} scrolls sideways at {width}px: {wide}"
+        page.screenshot(path=str(SHOTS / f"client-{name}-{width}.png"), full_page=True)

@@ -1,0 +1,195 @@
+"""Exercise pages: locked, unknown, too long, autosave JSON, conflicts, flag, done, comments."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, select
+
+from profiler import answers
+from profiler.models import Answer, CheckIn, Comment, User
+from tests.client.conftest import NOW
+from tests.conftest import csrf_token
+
+URL = "/me/exercises/self_image"
+
+
+def form_for(client, url=URL, **fields):
+    data = {"csrf_token": csrf_token(client, url)}
+    data.update(fields)
+    return data
+
+
+def test_heading_names_number_title_day_and_date(sanne_client):
+    html = sanne_client.get(URL).get_data(as_text=True)
+    heading = re.search(r"<h1>(.*?)</h1>", html, re.S).group(1)
+    text = " ".join(re.sub(r"<[^>]+>", " ", heading).split())
+    assert text.startswith("Oefening 1. Zelfbeeld — Dag 1, maandag 2 maart")
+
+
+def test_a_locked_exercise_says_calmly_when_it_opens(sanne_client):
+    response = sanne_client.get("/me/exercises/qualities")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Deze oefening is nog niet open" in html
+    assert "woensdag 4 maart om 08:00" in html
+    assert 'name="f.' not in html  # no fields to fill in
+
+
+def test_posting_to_a_locked_exercise_saves_nothing(sanne_client, db):
+    data = form_for(sanne_client, "/me/exercises/self_image", **{"f.strengths": "x"})
+    response = sanne_client.post(
+        "/me/exercises/qualities", data=data, headers={"Accept": "application/json"}
+    )
+    assert response.status_code == 409
+    assert db.scalar(select(func.count(Answer.id))) == 0
+
+
+def test_an_unknown_exercise_gets_a_friendly_404(sanne_client):
+    response = sanne_client.get("/me/exercises/does_not_exist")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 404
+    assert "Deze oefening kunnen we niet vinden" in html
+    assert 'href="/me/exercises"' in html
+
+
+def test_a_too_long_answer_keeps_all_typed_text_and_saves_the_rest(sanne_client, db, sanne):
+    long_text = "Dit is mijn verhaal. " * 300  # > 5000 characters
+    data = form_for(
+        sanne_client,
+        **{"f.then_now": long_text, "f.own_words": ["rustig", "precies", "trouw"], "save": "1"},
+    )
+    response = sanne_client.post(URL, data=data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Gebruik hoogstens 5000 tekens" in html
+    assert long_text.strip() in html.replace("&#39;", "'")
+    stored = answers.answers_for(db, sanne, "self_image")
+    assert "then_now" not in stored
+    assert stored["own_words"].value == ["rustig", "precies", "trouw"]
+
+
+def test_autosave_answers_json_with_revisions_and_a_time(sanne_client, db, sanne):
+    data = form_for(sanne_client, **{"f.then_now": "Eerste versie", "_rev-then_now": "0"})
+    response = sanne_client.post(URL, data=data, headers={"Accept": "application/json"})
+    body = response.get_json()
+    assert response.status_code == 200
+    assert body["revisions"]["then_now"] == 1
+    assert body["message"] == "Opgeslagen om 10:30"
+    assert db.get(User, sanne.id).last_activity_at == NOW
+    item = next(i for i in sanne.enrollment.items if i.exercise_id == "self_image")
+    assert item.started_at == NOW
+
+
+def test_autosave_without_the_csrf_token_is_refused(sanne_client, db):
+    response = sanne_client.post(
+        URL, data={"f.then_now": "x"}, headers={"Accept": "application/json"}
+    )
+    assert response.status_code == 400
+    assert response.get_json()["csrf"] is True
+    assert db.scalar(select(func.count(Answer.id))) == 0
+
+
+def test_a_later_save_from_another_tab_is_told_and_both_texts_stay(sanne_client, db, sanne):
+    token = csrf_token(sanne_client, URL)
+    json_headers = {"Accept": "application/json"}
+    base = {"csrf_token": token, "_rev-then_now": "0"}
+    first = sanne_client.post(URL, data={**base, "f.then_now": "Tab B"}, headers=json_headers)
+    assert first.get_json()["conflicts"] == []
+    later = sanne_client.post(URL, data={**base, "f.then_now": "Tab A"}, headers=json_headers)
+    body = later.get_json()
+    assert body["conflicts"] == ["then_now"]
+    assert "ander venster" in body["message"]
+    html = sanne_client.get(URL).get_data(as_text=True)
+    assert "Bewaard uit een ander venster" in html
+    assert "Tab B" in html and "Tab A" in html
+
+
+def test_flag_and_done_change_the_overview(sanne_client, db, sanne):
+    data = form_for(
+        sanne_client,
+        **{
+            "f.own_words": ["rustig", "precies", "trouw"],
+            "flagged": "y",
+            "flag_note": "Ik twijfel over woord 3",
+            "done": "Klaar",
+        },
+    )
+    response = sanne_client.post(URL, data=data)
+    assert response.status_code == 302 and response.headers["Location"] == "/me/exercises"
+    item = next(i for i in sanne.enrollment.items if i.exercise_id == "self_image")
+    assert item.done_at == NOW and item.flagged and item.flag_note == "Ik twijfel over woord 3"
+    html = sanne_client.get("/me/exercises").get_data(as_text=True)
+    assert "1 van 17" in html
+    assert "Bespreken" in html
+
+
+def test_done_is_refused_while_a_required_answer_is_missing(sanne_client, db, sanne):
+    data = form_for(
+        sanne_client, **{"f.then_now": "Alleen dit", "f.own_words": ["rustig"], "done": "Klaar"}
+    )
+    response = sanne_client.post(URL, data=data)
+    assert response.status_code == 200
+    assert "Vul minstens 3 regels in" in response.get_data(as_text=True)
+    item = next(i for i in sanne.enrollment.items if i.exercise_id == "self_image")
+    assert item.done_at is None
+    stored = answers.answers_for(db, sanne, "self_image")
+    assert stored["then_now"].value == "Alleen dit"
+    assert stored["own_words"].value == ["rustig"]  # half a list is saved, never lost
+
+
+def test_a_plain_form_save_redirects_with_a_message(sanne_client):
+    data = form_for(sanne_client, **{"f.then_now": "Zonder JavaScript", "save": "Opslaan"})
+    response = sanne_client.post(URL, data=data, follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert "Opgeslagen om 10:30" in html
+    assert "Zonder JavaScript" in html
+
+
+def test_answers_to_removed_fields_are_shown_as_earlier_answers(sanne_client, db, sanne):
+    answers.save_answers(db, sanne, "self_image", {"removed_field": "Van vroeger"}, now=NOW)
+    db.commit()
+    html = sanne_client.get(URL).get_data(as_text=True)
+    assert "Eerdere antwoorden" in html and "Van vroeger" in html
+
+
+def test_coach_comments_are_shown_and_marked_read(sanne_client, db, sanne, coach):
+    db.add(
+        Comment(
+            client_id=sanne.id,
+            author_id=coach.id,
+            exercise_id="self_image",
+            body="Mooi geschreven, Sanne.",
+            created_at=NOW,
+        )
+    )
+    db.commit()
+    assert "Mooi geschreven" in sanne_client.get("/me").get_data(as_text=True)
+    assert "Mooi geschreven" in sanne_client.get(URL).get_data(as_text=True)
+    comment = db.scalars(select(Comment)).one()
+    db.refresh(comment)
+    assert comment.read_at == NOW
+
+
+def test_questionnaire_scores_show_a_chart_table_and_explanation(sanne_client, db, sanne):
+    from profiler.library import current_library
+
+    q = current_library().get("q_start", "nl")
+    scale = next(f for f in q.input_fields if f.type == "scale")
+    fields = {f"f.{scale.id}.{item.id}": "4" for item in scale.items}
+    data = form_for(sanne_client, "/me/exercises/q_start", **fields, done="Klaar")
+    sanne_client.post("/me/exercises/q_start", data=data)
+    html = sanne_client.get("/me/exercises/q_start").get_data(as_text=True)
+    assert "<svg" in html and "<table" in html
+    assert "Jouw uitkomst" in html
+    snapshot = db.scalars(select(CheckIn).where(CheckIn.kind == "q_start")).one()
+    assert set(snapshot.values) >= {"autonomy", "competence", "relatedness", "own_direction"}
+
+
+def test_another_client_cannot_reach_sannes_page_or_answers(client, sanne, users, frozen):
+    from tests.conftest import login
+
+    login(client, "client.a@example.nl")
+    response = client.get(URL)
+    assert response.status_code == 404  # Anna has no plan: nothing of Sanne's is shown
+    assert "Sanne" not in response.get_data(as_text=True)

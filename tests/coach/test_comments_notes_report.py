@@ -1,0 +1,213 @@
+"""Comments, private notes, the invitation and the UWV activity report."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from profiler import activity_report, comments, plan_changes, session_prep
+from profiler.answers import save_answers
+from profiler.models import Answer, CoachNote, Comment, Enrollment, OutboxMail, User
+from tests.conftest import T0, csrf_token, login
+
+from .conftest import at, program_steps
+
+
+def post_form(client, page: str, url: str, **data):
+    token = csrf_token(client, page)
+    return client.post(url, data={"csrf_token": token, **data}, follow_redirects=True)
+
+
+def test_coach_comments_on_an_answer_and_the_client_gets_it_unread(karin_client, team, db):
+    sanne = team["sanne"]
+    item = next(i for i in sanne.enrollment.items if i.exercise_id == "self_image")
+    item.unlocked_at = T0
+    save_answers(db, sanne, "self_image", {"then_now": "Ik ben <b>rustiger</b> geworden."}, now=T0)
+    db.commit()
+    page = f"/coach/clients/{sanne.id}/exercises/self_image"
+    html = karin_client.get(page).get_data(as_text=True)
+    assert "Ik ben &lt;b&gt;rustiger&lt;/b&gt; geworden." in html  # read-only and escaped
+    assert 'name="f.then_now"' not in html and "<textarea" in html  # only the comment box
+    html = post_form(
+        karin_client, page, f"{page}/comments", body="Wat maakt dat verschil?"
+    ).get_data(as_text=True)
+    assert "Sanne ziet je opmerking" in html and "Wat maakt dat verschil?" in html
+    assert "nog niet gelezen" in html
+    [unread] = comments.unread_comments(db, sanne.id)
+    assert unread.body == "Wat maakt dat verschil?" and unread.author_id == team["karin"].id
+    assert comments.mark_read(db, sanne, "self_image", at("2026-03-05 09:00")) == 1
+    db.commit()
+    assert comments.unread_comments(db, sanne.id) == []
+    assert "gelezen" in karin_client.get(page).get_data(as_text=True)
+
+
+def test_empty_comment_is_refused(karin_client, team, db):
+    sanne = team["sanne"]
+    page = f"/coach/clients/{sanne.id}/exercises/self_image"
+    html = post_form(karin_client, page, f"{page}/comments", body="   ").get_data(as_text=True)
+    assert "Schrijf eerst een opmerking" in html
+    assert db.scalar(select(func.count(Comment.id))) == 0
+
+
+def test_comment_on_an_exercise_outside_the_plan_is_404(karin_client, team):
+    sanne = team["sanne"]
+    page = f"/coach/clients/{sanne.id}/exercises/self_image"
+    token = csrf_token(karin_client, page)
+    response = karin_client.post(
+        f"/coach/clients/{sanne.id}/exercises/nope/comments",
+        data={"csrf_token": token, "body": "x"},
+    )
+    assert response.status_code == 404
+    assert karin_client.get(f"/coach/clients/{sanne.id}/exercises/nope").status_code == 404
+
+
+def test_private_notes_stay_with_the_coach(karin_client, client, team, db):
+    sanne = team["sanne"]
+    page = f"/coach/clients/{sanne.id}"
+    html = post_form(karin_client, page, f"{page}/notes", body="Let op: slaapt slecht").get_data(
+        as_text=True
+    )
+    assert "Je notitie over Sanne is bewaard" in html and "Let op: slaapt slecht" in html
+    note = db.scalar(select(CoachNote))
+    assert note.author_id == team["karin"].id
+    assert db.scalar(select(func.count(Comment.id))) == 0  # notes are not comments
+    other = client.application.test_client()
+    login(other, "sanne@example.nl")
+    assert "slaapt slecht" not in other.get("/me").get_data(as_text=True)
+    html = post_form(karin_client, page, f"{page}/notes/delete", item_id=str(note.id)).get_data(
+        as_text=True
+    )
+    assert "De notitie is verwijderd" in html
+    assert db.scalar(select(func.count(CoachNote.id))) == 0
+
+
+def test_invite_creates_account_plan_and_invitation_mail_in_one_go(karin_client, team, db):
+    html = post_form(
+        karin_client,
+        "/coach/clients/new",
+        "/coach/clients/new",
+        name="Fatima El Amrani",
+        email="Fatima@Example.nl",
+        program="persoonlijk_profiel",
+        start_date="2026-04-06",
+        weekdays=["0", "2"],
+        send_time="09:30",
+    ).get_data(as_text=True)
+    assert "Fatima El Amrani is uitgenodigd" in html
+    fatima = db.scalar(select(User).where(User.email == "fatima@example.nl"))
+    assert fatima.password_hash is None and fatima.coach_id == team["karin"].id
+    enrollment = fatima.enrollment
+    assert [i.exercise_id for i in enrollment.items] == program_steps()
+    assert enrollment.start_date == date(2026, 4, 6) and enrollment.weekday_set == {0, 2}
+    assert enrollment.send_time.strftime("%H:%M") == "09:30"
+    mail = db.scalar(select(OutboxMail).where(OutboxMail.user_id == fatima.id))
+    assert mail.kind == "invitation" and mail.to_addr == "fatima@example.nl"
+    assert "/invite/" in mail.text_body
+
+
+def test_invite_with_a_used_email_keeps_the_form_and_creates_nothing(karin_client, team, db):
+    before = db.scalar(select(func.count(Enrollment.id)))
+    response = post_form(
+        karin_client,
+        "/coach/clients/new",
+        "/coach/clients/new",
+        name="Nog een Sanne",
+        email="sanne@example.nl",
+        program="persoonlijk_profiel",
+        start_date="2026-04-06",
+        weekdays=["0"],
+        send_time="08:00",
+    )
+    html = response.get_data(as_text=True)
+    assert "Er is al een account met dit e-mailadres" in html
+    assert 'value="Nog een Sanne"' in html
+    assert db.scalar(select(func.count(Enrollment.id))) == before
+    assert db.scalar(select(func.count(OutboxMail.id)).where(OutboxMail.kind == "invitation")) == 0
+
+
+def test_invite_without_weekdays_says_what_is_missing(karin_client, team):
+    html = post_form(
+        karin_client,
+        "/coach/clients/new",
+        "/coach/clients/new",
+        name="X",
+        email="x@example.nl",
+        program="persoonlijk_profiel",
+        start_date="2026-04-06",
+        send_time="08:00",
+    ).get_data(as_text=True)
+    assert "Kies minstens één dag" in html and 'value="X"' in html
+
+
+@pytest.fixture
+def history(team, db):
+    """Sanne opened two exercises, finished one, paused herself, and had a session."""
+    sanne, karin = team["sanne"], team["karin"]
+    enrollment = sanne.enrollment
+    items = {i.exercise_id: i for i in enrollment.items}
+    items["q_start"].unlocked_at = at("2026-03-02 08:00")
+    items["self_image"].unlocked_at = at("2026-03-02 08:00")
+    items["self_image"].done_at = at("2026-03-03 20:00")
+    save_answers(db, sanne, "self_image", {"then_now": "GEHEIM antwoord"}, now=T0)
+    plan_changes.pause(db, enrollment, by=sanne, now=at("2026-03-04 09:00"), reason="=cmd|x")
+    plan_changes.resume(db, enrollment, by=sanne, now=at("2026-03-09 09:00"))
+    session_prep.record_session(db, enrollment, by=karin, now=at("2026-03-10 14:00"))
+    comments.add_comment(
+        db, sanne, "self_image", "Goed zo", author=karin, now=at("2026-03-10 15:00")
+    )
+    db.commit()
+    return sanne
+
+
+def test_activity_report_csv_lists_the_facts_and_not_the_answers(karin_client, history, db):
+    response = karin_client.get(f"/coach/clients/{history.id}/report.csv")
+    assert response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    text = response.get_data(as_text=True).lstrip("\ufeff")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert rows[0] == ["Datum", "Wat", "Oefening of toelichting", "Door"]
+    kinds = [r[1] for r in rows[1:]]
+    assert kinds[0] == "Start training" and rows[1][0] == "2026-03-02"
+    assert kinds.count("Oefening geopend") == 2 and kinds.count("Oefening afgerond") == 1
+    pause = next(r for r in rows if r[1] == "Pauze")
+    assert pause[0] == "2026-03-04" and pause[3] == "cliënt" and pause[2] == "'=cmd|x"
+    assert any(r[1] == "Hervat" and r[0] == "2026-03-09" for r in rows)
+    assert any(r[1] == "Gesprek gehouden" and "Karin" in r[3] for r in rows)
+    assert any(r[1] == "Opmerking van coach" for r in rows)
+    assert "GEHEIM" not in text and "Goed zo" not in text
+    assert db.scalar(select(func.count(Answer.id))) == 1
+
+
+def test_activity_report_pdf_has_real_text(karin_client, history):
+    from pypdf import PdfReader
+
+    response = karin_client.get(f"/coach/clients/{history.id}/report.pdf")
+    assert response.mimetype == "application/pdf"
+    data = response.get_data()
+    assert data.startswith(b"%PDF")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    assert "Activiteitenrapport Sanne" in text and "Pauze" in text and "GEHEIM" not in text
+
+
+def test_report_counts(team, history, db):
+    report = activity_report.build_report(
+        db, history.enrollment, now=at("2026-03-11 12:00"), title_of=str, program_title="P"
+    )
+    assert (report.opened, report.done, report.pauses, report.sessions, report.comments) == (
+        2,
+        1,
+        1,
+        1,
+        1,
+    )
+
+
+def test_report_pdf_fetcher_refuses_outside_urls():
+    with pytest.raises(ValueError):
+        activity_report.refuse_all("file:///etc/passwd")
+    html = '<img src="file:///etc/passwd"><link rel="stylesheet" href="http://example.com/x.css">'
+    assert activity_report.render_pdf(html).startswith(b"%PDF")

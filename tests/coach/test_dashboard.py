@@ -1,0 +1,207 @@
+"""The dashboard read model: statuses, signals, sorting, and a fixed number of SQL queries."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import event
+
+from profiler.coach import catalog
+from profiler.dashboard import dashboard_rows
+from profiler.extensions import db as _db
+from profiler.models import Answer, Enrollment, PlanItem, Role, User
+from tests.conftest import T0
+
+from .conftest import program_steps
+
+CLIENT_LINK = re.compile(r'href="/coach/clients/\d+"')
+NOW = datetime(2026, 3, 20, 12, 0, tzinfo=UTC)
+
+
+def add_clients(coach: User, count: int, start: int = 0) -> None:
+    """`count` enrolled clients with some progress, answers and flags (bulk, no hashing)."""
+    session = _db.session
+    steps = program_steps()
+    for n in range(start, start + count):
+        user = User(
+            email=f"c{n}@example.nl",
+            name=f"Cliënt {n:03d}",
+            role=Role.CLIENT.value,
+            active=True,
+            locale="nl",
+            timezone="Europe/Amsterdam",
+            session_version=1,
+            created_at=T0,
+            coach_id=coach.id,
+            last_activity_at=NOW - timedelta(days=n % 10),
+        )
+        enrollment = Enrollment(
+            client=user,
+            program_id="persoonlijk_profiel",
+            start_date=date(2026, 3, 2),
+            weekdays="0,1,2,3,4",
+            timezone="Europe/Amsterdam",
+            reminders="weekly",
+            all_unlocked=False,
+            work_ahead_allowed=False,
+            reminders_sent=n % 4,
+            created_at=T0,
+            paused_by=("coach", "client", None)[n % 3],
+            next_session_on=date(2026, 3, 25) if n % 2 else None,
+        )
+        enrollment.items = [
+            PlanItem(
+                exercise_id=e,
+                position=i,
+                optional=False,
+                skipped=False,
+                flagged=(i == 2 and n % 5 == 0),
+                unlocked_at=T0 if i < 4 else None,
+                done_at=T0 if i < 3 else None,
+            )
+            for i, e in enumerate(steps)
+        ]
+        session.add(enrollment)
+        session.flush()
+        for field in ("a", "b"):
+            session.add(
+                Answer(
+                    client_id=user.id,
+                    exercise_id="self_image",
+                    field_id=field,
+                    value="x",
+                    revision=1,
+                    created_at=T0,
+                    updated_at=T0 + timedelta(days=1),
+                )
+            )
+    session.commit()
+
+
+def count_statements(fn) -> int:
+    """How many SQL statements `fn` runs."""
+    statements = []
+
+    def listener(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    engine = _db.engine
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        fn()
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    return len(statements)
+
+
+def test_dashboard_runs_the_same_number_of_queries_for_20_and_200_clients(karin_client, team):
+    karin = team["karin"]
+    add_clients(karin, 19)  # with Sanne: 20 clients
+
+    def page():
+        _db.session.expire_all()  # start each request from a cold session, as in production
+        response = karin_client.get("/coach?sort=attention")
+        assert response.status_code == 200
+        return response
+
+    page()  # warm up (library loading, template compilation)
+    with_20 = count_statements(page)
+    assert len(CLIENT_LINK.findall(page().get_data(as_text=True))) == 20
+    add_clients(karin, 180, start=19)
+    with_200 = count_statements(page)
+    html = page().get_data(as_text=True)
+    assert len(CLIENT_LINK.findall(html)) == 200
+    assert with_20 == with_200, (with_20, with_200)
+    assert with_200 <= 10
+
+    service_20 = count_statements(lambda: dashboard_rows(_db.session, karin, NOW))
+    assert service_20 == 4  # substitutes, clients + enrollments, plan items, answers
+
+
+def test_rows_show_status_progress_new_answers_flags_and_attention(team, db):
+    karin = team["karin"]
+    sanne = team["sanne"]
+    enrollment = sanne.enrollment
+    items = enrollment.items
+    for item in items[:3]:
+        item.unlocked_at = T0
+        item.done_at = T0
+    items[3].flagged = True
+    db.add(
+        Answer(
+            client_id=sanne.id,
+            exercise_id="self_image",
+            field_id="x",
+            value="hoi",
+            revision=1,
+            created_at=T0,
+            updated_at=NOW - timedelta(days=1),
+        )
+    )
+    db.commit()
+    [row] = dashboard_rows(db, karin, NOW)
+    assert row.name == "Sanne" and row.status == "active"
+    assert (row.done, row.total) == (3, len(items))
+    assert row.flagged == 1 and row.new_answers == 1
+    # As on the plan pages: only the 17 numbered exercises count toward progress.
+    [numbered] = dashboard_rows(db, karin, NOW, unnumbered=catalog.unnumbered_ids())
+    assert (numbered.done, numbered.total) == (2, 17)  # q_start done, but it has no number
+    assert row.last_activity_at == NOW - timedelta(days=1)
+    assert not row.needs_attention
+
+    enrollment.coach_seen_at = NOW - timedelta(hours=1)  # the coach looked after that answer
+    db.commit()
+    assert dashboard_rows(db, karin, NOW)[0].new_answers == 0
+
+    later = NOW + timedelta(days=8)
+    [row] = dashboard_rows(db, karin, later)
+    assert row.needs_attention and row.attention_reason == "inactive"
+
+    enrollment.reminders_sent = 3
+    db.commit()
+    [row] = dashboard_rows(db, karin, NOW)
+    assert row.attention_reason == "reminders"
+
+
+def test_statuses(team, db):
+    karin = team["karin"]
+    enrollment = team["sanne"].enrollment
+    cases = [
+        ({"paused_by": "coach"}, "paused_coach"),
+        ({"paused_by": "client"}, "paused_client"),
+        ({"paused_by": None, "all_unlocked": True}, "all_unlocked"),
+        ({"finished_at": NOW}, "finished"),
+    ]
+    for changes, expected in cases:
+        for key, value in changes.items():
+            setattr(enrollment, key, value)
+        db.commit()
+        assert dashboard_rows(db, karin, NOW)[0].status == expected
+
+
+def test_filter_search_and_sort(team, db):
+    karin = team["karin"]
+    add_clients(karin, 6)
+    rows = dashboard_rows(db, karin, NOW, sort="name")
+    assert [r.name for r in rows] == sorted(r.name for r in rows)
+    paused = dashboard_rows(db, karin, NOW, status="paused_coach")
+    assert paused and all(r.status == "paused_coach" for r in paused)
+    assert [r.name for r in dashboard_rows(db, karin, NOW, search="sAnN")] == ["Sanne"]
+    attention = dashboard_rows(db, karin, NOW, attention_only=True)
+    assert attention and all(r.needs_attention for r in attention)
+    first = dashboard_rows(db, karin, NOW, sort="attention")
+    assert first[0].needs_attention
+    by_activity = dashboard_rows(db, karin, NOW, sort="activity")
+    moments = [r.last_activity_at for r in by_activity if r.last_activity_at]
+    assert moments == sorted(moments, reverse=True)
+    by_session = dashboard_rows(db, karin, NOW, sort="session")
+    assert by_session[0].next_session_on is not None and by_session[-1].next_session_on is None
+
+
+def test_dashboard_page_filters_through_the_query_string(karin_client, team):
+    html = karin_client.get("/coach?q=zzz").get_data(as_text=True)
+    assert "Geen cliënten gevonden" in html
+    html = karin_client.get("/coach?status=active&sort=progress").get_data(as_text=True)
+    assert "Sanne" in html
+    assert karin_client.get("/coach?status=bogus&sort=bogus").status_code == 200
