@@ -74,7 +74,9 @@ def all_scores(library: Any, everything: Mapping[str, Mapping[str, Any]], lang: 
     return result
 
 
-def score_blocks(exercise: Any, scores: Mapping[str, Any], lang: str) -> list[ScoreBlock]:
+def score_blocks(
+    exercise: Any, scores: Mapping[str, Any], lang: str, *, skip_shown: bool = True
+) -> list[ScoreBlock]:
     """Chart and explanations for each scale field that has scores.
 
     Left out when the exercise itself already shows those scores with a `show` field.
@@ -82,7 +84,10 @@ def score_blocks(exercise: Any, scores: Mapping[str, Any], lang: str) -> list[Sc
     shown = {
         f.source.split(".")[1]
         for f in exercise.fields
-        if f.type == "show" and f.shows_scores and f.source.startswith(exercise.id + ".")
+        if skip_shown
+        and f.type == "show"
+        and f.shows_scores
+        and f.source.startswith(exercise.id + ".")
     }
     blocks = []
     for item in exercise.input_fields:
@@ -158,7 +163,9 @@ def workbook(
                         if shown.strip():
                             entry.items.append((item.label or item.id, shown))
                 entry.earlier = earlier_answers(exercise, stored)
-                entry.scores = score_blocks(exercise, scores.get(step.exercise_id, {}), lang)
+                entry.scores = score_blocks(
+                    exercise, scores.get(step.exercise_id, {}), lang, skip_shown=False
+                )
             else:
                 entry.earlier = [
                     Earlier(f, answer_service.plain_text(a.value), a.updated_at)

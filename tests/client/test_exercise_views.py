@@ -193,3 +193,19 @@ def test_another_client_cannot_reach_sannes_page_or_answers(client, sanne, users
     response = client.get(URL)
     assert response.status_code == 404  # Anna has no plan: nothing of Sanne's is shown
     assert "Sanne" not in response.get_data(as_text=True)
+
+
+def test_the_workbook_shows_answers_by_part_and_scores_as_a_chart(sanne_client, db, sanne):
+    from profiler.library import current_library
+
+    answers.save_answers(db, sanne, "self_image", {"then_now": "Rustiger geworden"}, now=NOW)
+    scale = next(
+        f for f in current_library().get("personality", "nl").input_fields if f.type == "scale"
+    )
+    values = {item.id: 3 for item in scale.items}
+    answers.save_answers(db, sanne, "personality", {scale.id: values}, now=NOW)
+    db.commit()
+    html = sanne_client.get("/me/workbook").get_data(as_text=True)
+    assert "Persoonlijkheid" in html and "Rustiger geworden" in html
+    assert html.count("<svg") >= 1
+    assert scale.items[0].text not in html  # statements are summed up, not listed one by one
