@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from . import audit, mail
 from .accounts import external_url
-from .models import Answer, AuditEvent, CheckIn, Comment, OutboxMail, Role, User
+from .models import Answer, AuditEvent, CheckIn, CoachNote, Comment, OutboxMail, Role, User
 
 FORMAT_VERSION = 1
 
@@ -21,7 +21,8 @@ def _iso(value: date | datetime | time | None) -> str | None:
 
 def export(session: Session, client: User, now: datetime) -> dict[str, Any]:
     """All data about `client`: account, plan, answers with revisions, comments, check-ins,
-    mails sent to them and the log of who looked at or changed their data.
+    mails sent to them, the coach's notes about them and the log of who looked at or changed
+    their data.
 
     Never includes password hashes, secrets or another person's data (coach names only).
     """
@@ -46,6 +47,20 @@ def export(session: Session, client: User, now: datetime) -> dict[str, Any]:
         "enrollments": [_enrollment(e) for e in client.enrollments],
         "answers": _answers(session, client),
         "comments": _comments(session, client),
+        # Right of access (AVG art. 15) covers what the coach wrote down about the client too.
+        "coach_notes": [
+            {
+                "author": n.author.name if n.author else None,
+                "body": n.body,
+                "created_at": _iso(n.created_at),
+            }
+            for n in session.scalars(
+                select(CoachNote)
+                .where(CoachNote.client_id == client.id)
+                .options(selectinload(CoachNote.author))
+                .order_by(CoachNote.created_at)
+            )
+        ],
         "checkins": [
             {
                 "kind": c.kind,

@@ -154,6 +154,17 @@ def test_data_export_holds_own_answers_and_nothing_of_another_client(sanne_clien
     assert sanne.password_hash not in text
 
 
+def test_data_export_includes_what_the_coach_wrote_about_the_client(sanne_client, sanne, coach, db):
+    from profiler.models import CoachNote
+
+    db.add(CoachNote(client_id=sanne.id, author_id=coach.id, body="Let op energie", created_at=NOW))
+    db.commit()
+    payload = json.loads(sanne_client.get("/me/data.json").get_data(as_text=True))
+    assert payload["coach_notes"] == [
+        {"author": coach.name, "body": "Let op energie", "created_at": NOW.isoformat()}
+    ]
+
+
 def test_deletion_request_is_recorded_logged_and_mailed_to_the_coach(sanne_client, sanne, db):
     data = {"csrf_token": csrf_token(sanne_client, "/me/data"), "confirm": "y"}
     html = sanne_client.post("/me/data", data=data, follow_redirects=True).get_data(as_text=True)
