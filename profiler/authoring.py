@@ -365,6 +365,7 @@ class Overview:
     groups: list[Group]
     programs: list[ProgramStatus]
     other_problems: list[Problem]  # problems of files that are neither exercises nor programs
+    optional: set[str] = field(default_factory=set)  # ids a coach may add to a plan
 
     @property
     def problem_count(self) -> int:
@@ -418,7 +419,8 @@ def overview(content_dir: Path, library: Library) -> Overview:
         )
     groups = _group(list(entries.values()))
     other = sorted(p for p in library.problems if p.path not in seen_paths)
-    return Overview(groups, programs, other)
+    optional = {i for program in library.programs.values() for i in program.optional}
+    return Overview(groups, programs, other, optional)
 
 
 def _group(entries: list[Entry]) -> list[Group]:

@@ -91,9 +91,21 @@ def adopt_library(library: Any, signature: Signature) -> None:
         app.extensions[EXTENSION_KEY] = _State(library, signature, time.monotonic())
 
 
+# Loaded libraries by signature, shared by every app in this process (tests and the
+# simulation build many apps over the same content; loading it again would cost seconds).
+_loaded: dict[Signature, Any] = {}
+_LOADED_MAX = 4
+
+
 def _load(app: Flask, signature: Signature) -> _State:
     from .exercises import load_library
 
-    state = _State(load_library(_content_dir(app)), signature, time.monotonic())
+    library = _loaded.get(signature)
+    if library is None:
+        library = load_library(_content_dir(app))
+        if len(_loaded) >= _LOADED_MAX:
+            _loaded.pop(next(iter(_loaded)))
+        _loaded[signature] = library
+    state = _State(library, signature, time.monotonic())
     app.extensions[EXTENSION_KEY] = state
     return state

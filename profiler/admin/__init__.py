@@ -8,8 +8,8 @@ bp = Blueprint("admin", __name__)
 
 from . import (  # noqa: E402,F401
     audit_views,
+    exercise_views,  # noqa: E402,F401
     outbox_views,
     users,
     views,  # noqa: E402,F401
 )
-from . import exercise_views  # noqa: E402,F401

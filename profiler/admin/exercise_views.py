@@ -26,7 +26,6 @@ SOURCE_ATTRS = {
     "autocapitalize": "off",
     "autocomplete": "off",
     "class": "source-editor",
-    "wrap": "off",
 }
 FILENAME_HINT = _l(
     "Twee cijfers, een streepje, het id van de oefening en dan .nl.md of .en.md. "
@@ -112,7 +111,7 @@ def exercises():
     """The library by part and kind, with the problems of each file, and the programs."""
     library = current_library()
     summary = authoring.overview(_content_dir(), library)
-    return render_template("admin/exercises.html", overview=summary, library=library)
+    return render_template("admin/exercises.html", overview=summary, optional=summary.optional)
 
 
 @bp.route("/exercises/<filename>", methods=["GET", "POST"])

@@ -88,9 +88,14 @@ def test_edit_preview_refuse_save_and_live_for_clients(admin_page, content, sann
     expect(problems).to_be_focused()
     pg.click(f"#save-problems a[data-line='{line}']")  # jumps to the line in the textarea
     assert pg.evaluate("document.activeElement.id") == "source"
-    assert pg.evaluate("document.activeElement.value.substring("
-                       "document.activeElement.selectionStart, "
-                       "document.activeElement.selectionEnd)") == "tpo: 3"
+    assert (
+        pg.evaluate(
+            "document.activeElement.value.substring("
+            "document.activeElement.selectionStart, "
+            "document.activeElement.selectionEnd)"
+        )
+        == "tpo: 3"
+    )
 
     # Fixed: saved, and the client sees it right away.
     pg.locator("#source").fill(changed)
@@ -151,13 +156,17 @@ def test_keyboard_only_reach_textarea_preview_and_save(admin_page, content):
         pg.keyboard.press("Tab")
         now = focused(pg)
         seen.append(now)
-        if now["id"] == "preview":
+        if now["id"] == "preview-pane":
             break
     names = [f["id"] or f["name"] for f in seen]
-    assert "source" in names and "save" in names and "preview" in names, seen
-    assert names.index("source") < names.index("save") < names.index("preview")
-    assert all(f["outline"] for f in seen if f["id"] in ("source", "preview") or
-               f["name"] == "save"), seen
+    assert {"source", "preview", "save", "preview-pane"} <= set(names), names
+    assert (
+        names.index("source")
+        < names.index("preview")
+        < names.index("save")
+        < names.index("preview-pane")
+    )
+    assert all(f["outline"] for f in seen if f["id"] in ("source", "save", "preview-pane")), seen
 
     # Type with the keyboard, Tab to "Opslaan", press Space.
     pg.keyboard.down("Shift")

@@ -30,8 +30,11 @@ def editor_form(client, filename: str = SELF) -> dict:
     """The hidden fields of the editor as the page gives them."""
     page = client.get(f"/admin/exercises/{filename}").get_data(as_text=True)
     base = re.search(r'name="base" type="hidden" value="([^"]*)"', page)
-    return {"csrf_token": csrf_token(client, f"/admin/exercises/{filename}"), "base": base[1],
-            "filename": filename}
+    return {
+        "csrf_token": csrf_token(client, f"/admin/exercises/{filename}"),
+        "base": base[1],
+        "filename": filename,
+    }
 
 
 def typed_text(page: str) -> str:
@@ -75,8 +78,15 @@ def test_list_shows_a_broken_file_while_clients_keep_working(
 
 def test_list_groups_by_part_with_languages_and_status(admin_client):
     page = admin_client.get("/admin/exercises").get_data(as_text=True)
-    for heading in ("Persoonlijkheid", "Werkplezier", "Functie", "Doel", "Documenten",
-                    "Vragenlijsten", "Programma's"):
+    for heading in (
+        "Persoonlijkheid",
+        "Werkplezier",
+        "Functie",
+        "Doel",
+        "Documenten",
+        "Vragenlijsten",
+        "Programma's",
+    ):
         assert f">{heading}</h2>" in page
     assert 'href="/admin/exercises/05-values.en.md"' in page
     assert "Alles is in orde." in page
@@ -109,8 +119,10 @@ def test_invalid_save_is_refused_with_the_line_and_keeps_the_text(admin_client, 
 
 
 def test_preview_button_works_without_javascript(admin_client, content):
-    typed = (content / "exercises" / SELF).read_text(encoding="utf-8").replace(
-        "Welkom bij de eerste oefening.", "Welkom bij de VERNIEUWDE oefening."
+    typed = (
+        (content / "exercises" / SELF)
+        .read_text(encoding="utf-8")
+        .replace("Welkom bij de eerste oefening.", "Welkom bij de VERNIEUWDE oefening.")
     )
     form = editor_form(admin_client) | {"source": typed, "preview": "Voorbeeld bekijken"}
     page = admin_client.post(f"/admin/exercises/{SELF}", data=form).get_data(as_text=True)
@@ -137,16 +149,20 @@ def test_preview_endpoint_needs_csrf_and_returns_sanitized_html(admin_client, co
 def test_valid_save_writes_keeps_history_audits_and_is_live(admin_client, content, sanne):
     path = content / "exercises" / SELF
     original = path.read_text(encoding="utf-8")
-    typed = original.replace("Vijf woorden die bij mij passen", "Vijf woorden die echt bij mij passen")
+    typed = original.replace(
+        "Vijf woorden die bij mij passen", "Vijf woorden die echt bij mij passen"
+    )
     form = editor_form(admin_client) | {"source": typed.replace("\n", "\r\n"), "save": "Opslaan"}
     response = admin_client.post(f"/admin/exercises/{SELF}", data=form)
     assert response.status_code == 302 and response.location.endswith(f"/admin/exercises/{SELF}")
     assert path.read_text(encoding="utf-8") == typed
     [kept] = authoring.history(content, SELF)
     assert kept.read_text(encoding="utf-8") == original
-    event = admin_client.application.extensions["sqlalchemy"].session.scalars(
-        select(AuditEvent).where(AuditEvent.action == "exercise.save")
-    ).one()
+    event = (
+        admin_client.application.extensions["sqlalchemy"]
+        .session.scalars(select(AuditEvent).where(AuditEvent.action == "exercise.save"))
+        .one()
+    )
     assert event.detail == {"file": SELF, "previous": kept.name}
     assert "Opgeslagen" in admin_client.get(response.location).get_data(as_text=True)
 
@@ -163,8 +179,9 @@ def test_an_edit_outside_the_editor_is_picked_up_without_restart(app, content, m
 
     assert current_library().get("self_image", "nl").title == "Zelfbeeld"
     path = content / "exercises" / SELF
-    path.write_text(path.read_text(encoding="utf-8").replace("title: Zelfbeeld", "title: Ik"),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("title: Zelfbeeld", "title: Ik"), encoding="utf-8"
+    )
     # within the one-second throttle the old library is still served ...
     assert current_library().get("self_image", "nl").title == "Zelfbeeld"
     # ... and after it the change is seen (as by any other gunicorn worker)
@@ -177,8 +194,9 @@ def test_stale_editor_does_not_overwrite_someone_elses_save(admin_client, conten
     form = editor_form(admin_client)
     path.write_text(path.read_text(encoding="utf-8") + "\nVan een collega.\n", encoding="utf-8")
     mine = path.read_text(encoding="utf-8").replace("Van een collega.", "Van mij.")
-    response = admin_client.post(f"/admin/exercises/{SELF}",
-                                 data=form | {"source": mine, "save": "Opslaan"})
+    response = admin_client.post(
+        f"/admin/exercises/{SELF}", data=form | {"source": mine, "save": "Opslaan"}
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "Iemand anders heeft dit bestand veranderd" in page
     assert typed_text(page) == mine
@@ -209,8 +227,12 @@ def test_path_traversal_names_are_404(admin_client, content, url):
 
 @pytest.mark.parametrize("name", ["../../evil.nl.md", "..%2Fevil.nl.md", "96-evil.nl.md/..", ""])
 def test_new_exercise_refuses_bad_names(admin_client, content, name, tmp_path):
-    form = {"csrf_token": csrf_token(admin_client, "/admin/exercises/new"),
-            "filename": name, "source": authoring.NEW_EXERCISE_NL, "save": "Opslaan"}
+    form = {
+        "csrf_token": csrf_token(admin_client, "/admin/exercises/new"),
+        "filename": name,
+        "source": authoring.NEW_EXERCISE_NL,
+        "save": "Opslaan",
+    }
     page = admin_client.post("/admin/exercises/new", data=form).get_data(as_text=True)
     assert "Deze bestandsnaam kan niet." in page
     assert typed_text(page) == authoring.NEW_EXERCISE_NL
@@ -219,8 +241,12 @@ def test_new_exercise_refuses_bad_names(admin_client, content, name, tmp_path):
 
 def test_new_exercise_is_created_and_cannot_overwrite(admin_client, content):
     text = authoring.NEW_EXERCISE_NL.replace("id: my_exercise", "id: reflection")
-    form = {"csrf_token": csrf_token(admin_client, "/admin/exercises/new"),
-            "filename": "96-reflection.nl.md", "source": text, "save": "Opslaan"}
+    form = {
+        "csrf_token": csrf_token(admin_client, "/admin/exercises/new"),
+        "filename": "96-reflection.nl.md",
+        "source": text,
+        "save": "Opslaan",
+    }
     response = admin_client.post("/admin/exercises/new", data=form)
     assert response.status_code == 302
     assert (content / "exercises" / "96-reflection.nl.md").read_text(encoding="utf-8") == text
