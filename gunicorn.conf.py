@@ -23,4 +23,39 @@ access_log_format = (
 )
 forwarded_allow_ips = os.environ.get("PROFILER_FORWARDED_ALLOW_IPS", "127.0.0.1")
 # The web process never runs the scheduler in production: `python -m scheduler` does.
-raw_env = ["PROFILER_EMBEDDED_SCHEDULER=" + os.environ.get("PROFILER_EMBEDDED_SCHEDULER", "0")]
+_embedded = os.environ.get("PROFILER_EMBEDDED_SCHEDULER", "0")
+raw_env = ["PROFILER_EMBEDDED_SCHEDULER=" + _embedded]
+# Import the app and load the exercise library (1-3 s of CPU) once, in the master, before
+# forking: workers start in milliseconds and share that memory, also when max_requests
+# recycles them. New code therefore needs a restart (or USR2), not a HUP.
+preload_app = os.environ.get("PROFILER_PRELOAD", "1") == "1" and _embedded != "1"
+
+
+def _warm(app) -> None:
+    """Load the exercise library now, so no request pays for it."""
+    from profiler.library import current_library
+
+    with app.app_context():
+        current_library()
+
+
+def when_ready(server) -> None:
+    """Master, preloaded app: warm it before the first worker is forked."""
+    if server.cfg.preload_app:
+        _warm(server.app.wsgi())
+
+
+def post_fork(server, worker) -> None:
+    """A forked worker must not reuse database connections the master may have opened."""
+    if server.cfg.preload_app:
+        from profiler.extensions import db
+
+        app = server.app.wsgi()
+        with app.app_context():
+            db.engine.dispose(close=False)
+
+
+def post_worker_init(worker) -> None:
+    """Without preloading, each worker loads the library before it takes requests."""
+    if not worker.cfg.preload_app:
+        _warm(worker.wsgi)

@@ -203,8 +203,10 @@ def render_pdf(html: str) -> bytes:
 
     try:
         from exports.fetcher import AssetFetcher
+        from exports.pdf import pdf_options
 
         fetcher: Callable = AssetFetcher()
+        options = pdf_options()  # tagged (PDF/UA where this WeasyPrint knows it)
     except ImportError:  # pragma: no cover - exports not installed
-        fetcher = refuse_all
-    return weasyprint.HTML(string=html, url_fetcher=fetcher).write_pdf()
+        fetcher, options = refuse_all, {}
+    return weasyprint.HTML(string=html, url_fetcher=fetcher).write_pdf(**options)

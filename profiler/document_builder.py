@@ -51,9 +51,10 @@ MAX_STRENGTHS = 6
 WORDING = {
     "nl": {
         "private_label": "Privé",
-        "private_text": "Je antwoorden bij deze oefening zijn privé. Ze staan niet in dit document.",
+        "private_text": (
+            "Je antwoorden bij deze oefening zijn privé. Ze staan niet in dit document."
+        ),
         "earlier": "Eerder antwoord",
-        "scores": "Scores ({minimum} tot {maximum})",
         "q_start": "Start",
         "q_midway": "Halverwege",
         "q_end": "Eind",
@@ -63,7 +64,6 @@ WORDING = {
         "private_label": "Private",
         "private_text": "Your answers to this exercise are private. They are not in this document.",
         "earlier": "Earlier answer",
-        "scores": "Scores ({minimum} to {maximum})",
         "q_start": "Start",
         "q_midway": "Midway",
         "q_end": "End",
@@ -167,8 +167,10 @@ def sources(session: Session, client: User, library: Any, lang: str | None = Non
 
 def person(src: Sources, choices: Choices, *, shown_only: bool) -> Person:
     """The client at the top of a document; `shown_only` blanks the details switched off."""
-    shown = choices.shown_details if shown_only else frozenset(
-        {"city", "phone", "email", "birth_year", "photo"}
+    shown = (
+        choices.shown_details
+        if shown_only
+        else frozenset({"city", "phone", "email", "birth_year", "photo"})
     )
 
     def detail(key: str) -> str:
@@ -405,9 +407,7 @@ def _charts(src: Sources, program: Any) -> list[Chart]:
         for moment, definition in zip(moments, definitions, strict=True):
             found = src.scores.get(moment, {}).get(scale.id)
             if definition is not None and found:
-                series.append(
-                    Series(words[moment], [found.get(d.id) for d in scale.dimensions])
-                )
+                series.append(Series(words[moment], [found.get(d.id) for d in scale.dimensions]))
         if series:
             charts.append(
                 Chart(

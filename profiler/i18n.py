@@ -65,8 +65,8 @@ def date_time(value: datetime | None, tz: str | None = None) -> str:
 
 
 def iso_moment(value: datetime | None) -> str:
-    """Machine-readable moment for <time datetime>."""
-    return value.isoformat() if value else ""
+    """Machine-readable moment for <time datetime> (HTML allows at most milliseconds)."""
+    return value.isoformat(timespec="seconds") if value else ""
 
 
 def register_filters(app) -> None:

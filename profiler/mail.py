@@ -31,12 +31,24 @@ class RenderedMail:
     headers: dict[str, str] = field(default_factory=dict)
 
 
+def _plain_text_env():
+    """The app's Jinja environment without HTML escaping, for the subject and text blocks.
+
+    A name like "Tom & Jerry <3" must reach a plain-text mail as typed, not as "&amp; &lt;".
+    """
+    env = current_app.extensions.get("mail_text_env")
+    if env is None:
+        env = current_app.jinja_env.overlay(autoescape=False)
+        current_app.extensions["mail_text_env"] = env
+    return env
+
+
 def render_mail(template: str, locale: str, **context: Any) -> RenderedMail:
     """Render mail/<template>.html's subject, text and html blocks in `locale`."""
     with force_locale(locale):
-        env = current_app.jinja_env
+        env = _plain_text_env()
         tmpl = env.get_template(f"mail/{template}.html")
-        ctx = tmpl.new_context({**_globals(), **context})
+        ctx = tmpl.new_context({**current_app.jinja_env.globals, **_globals(), **context})
         subject = "".join(tmpl.blocks["subject"](ctx)).strip()
         text = "".join(tmpl.blocks["text"](ctx)).strip() + "\n"
         html = render_template(f"mail/{template}.html", **context)
@@ -79,11 +91,26 @@ def queue(
         next_attempt_at=now,
         created_at=now,
     )
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    stmt = insert(OutboxMail).values(**values).on_conflict_do_nothing(index_elements=["key"])
-    result = session.execute(stmt)
+    result = session.execute(_queue_statement(session.get_bind().dialect.name), values)
     return bool(result.rowcount)
+
+
+_QUEUE_STATEMENTS: dict[str, Any] = {}
+
+
+def _queue_statement(dialect: str) -> Any:
+    """One INSERT .. ON CONFLICT DO NOTHING per dialect, values passed as parameters.
+
+    Built once: a statement with inline `.values(...)` is a new statement every time, and
+    SQLAlchemy spends more on its cache key and the ORM bulk path than on the INSERT (the
+    delivery tick queues thousands of mails in a row).
+    """
+    stmt = _QUEUE_STATEMENTS.get(dialect)
+    if stmt is None:
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        stmt = insert(OutboxMail.__table__).on_conflict_do_nothing(index_elements=["key"])
+        _QUEUE_STATEMENTS[dialect] = stmt
+    return stmt
 
 
 def already_queued(session: Session, key: str) -> bool:

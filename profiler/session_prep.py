@@ -139,6 +139,7 @@ class Preparation:
     questionnaires: dict[str, dict[str, float]]  # q_start/q_midway/q_end -> dimension -> score
     dimensions: list[str]
     open_comments: list[Comment]
+    checkin_notes: list[tuple[datetime, str]] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
@@ -281,6 +282,15 @@ def prepare(
         .where(Comment.client_id == client_id, Comment.read_at.is_(None))
         .order_by(Comment.created_at, Comment.id)
     ).all()
+    notes_query = select(CheckIn).where(
+        CheckIn.client_id == client_id, CheckIn.note.is_not(None), CheckIn.note != ""
+    )
+    if since is not None:
+        notes_query = notes_query.where(CheckIn.created_at > since)
+    checkin_notes = [
+        (row.created_at, row.note or "")
+        for row in session.scalars(notes_query.order_by(CheckIn.created_at, CheckIn.id))
+    ]
     return Preparation(
         since=since,
         changes=changed_answers(
@@ -291,6 +301,7 @@ def prepare(
         questionnaires=questionnaires,
         dimensions=dimensions,
         open_comments=list(open_comments),
+        checkin_notes=checkin_notes,
     )
 
 

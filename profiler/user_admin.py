@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import datetime
+from pathlib import Path
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -88,12 +91,24 @@ def delete_client(session: Session, client: User, *, by: User, now: datetime) ->
         .where(AuditEvent.client_id == client_id)
         .values(client_id=None)
     )
-    session.delete(client)
+    session.delete(client)  # document choices and photo go with it (ON DELETE CASCADE)
     session.flush()
+    forget_cached_documents()
     audit.record(
         session, actor=by, action="user.deleted", now=now, deleted_user_id=client_id, **counts
     )
     return counts
+
+
+def forget_cached_documents() -> None:
+    """Drop the PDF cache: its files are named by content, so a client's own can't be picked.
+
+    The cache only saves rendering time; everyone else's documents are simply made again.
+    """
+    from exports.cache import MEMORY
+
+    MEMORY.clear()
+    shutil.rmtree(Path(current_app.instance_path) / "pdf-cache", ignore_errors=True)
 
 
 def coaches(session: Session) -> list[User]:

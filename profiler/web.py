@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from flask import Flask, g, jsonify, redirect, render_template, request, session, url_for
+from flask import Flask, abort, g, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
@@ -38,6 +38,10 @@ def register_web(app: Flask) -> None:
 def _before() -> None:
     """Per-request nonce, idle timeout and last-activity tracking."""
     g.csp_nonce = secrets.token_urlsafe(16)
+    if request.method not in ("GET", "HEAD", "OPTIONS") and request.is_json:
+        # Every form (autosave too) posts form data; Flask-WTF would feed a JSON body such
+        # as `0` or `[1]` to the form and fail with a server error.
+        abort(400)
     if not current_user.is_authenticated:
         return
     now = clock.now()

@@ -84,6 +84,12 @@ class InviteForm(CoachForm):
     send_time = TimeField(
         _l("Tijd van de mail"), validators=[InputRequired(message=_l("Kies een tijd."))]
     )
+    language = SelectField(
+        _l("Taal van de cliënt"),
+        choices=[("nl", "Nederlands"), ("en", "English")],
+        validators=[InputRequired()],
+        description=_l("De mails en de oefeningen komen in deze taal."),
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

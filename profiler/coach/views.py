@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime
 
 from babel.numbers import format_decimal
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -30,6 +31,7 @@ from ..access import role_required
 from ..extensions import db
 from ..library import current_library
 from ..models import Answer, CoachNote, Comment, Enrollment, Role, User
+from ..plans import local_day
 from . import bp, catalog, history, substitutes
 from .answers_view import (
     answer_sections,
@@ -58,6 +60,7 @@ from .forms import (
 from .wording import change_message, weekdays_text
 
 COACHES = (Role.COACH, Role.ADMIN)
+EXERCISE_ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 def _lang() -> str:
@@ -77,8 +80,9 @@ def _audit_view(client: User, action: str, **detail: object) -> None:
     )
 
 
-def _back(client_id: int, anchor: str = "plan") -> Response:
-    return redirect(url_for("coach.client", client_id=client_id, _anchor=anchor))
+def _back(client_id: int, anchor: str | None = None, changed: str | None = None) -> Response:
+    """Back to the client page; at a plan step, marked, when the change was about one step."""
+    return redirect(url_for("coach.client", client_id=client_id, changed=changed, _anchor=anchor))
 
 
 def _title(exercise_id: str) -> str:
@@ -86,9 +90,9 @@ def _title(exercise_id: str) -> str:
 
 
 @bp.app_template_filter("score")
-def score_filter(value: float) -> str:
-    """A score with at most one decimal, written the local way ("2,3" in Dutch)."""
-    return format_decimal(round(float(value), 1), format="0.#", locale=_lang())
+def score_filter(value: float, fixed: bool = True) -> str:
+    """A score with one decimal (or none when whole and not `fixed`): "2,0", "2,3" in Dutch."""
+    return format_decimal(round(float(value), 1), format="0.0" if fixed else "0.#", locale=_lang())
 
 
 # ------------------------------------------------------------------ dashboard
@@ -111,6 +115,7 @@ def dashboard_page():
         search=search or None,
         sort=sort,
         unnumbered=catalog.unnumbered_ids(),
+        attention_days=int(current_app.config.get("ATTENTION_DAYS", dashboard.ATTENTION_DAYS)),
     )
     return render_template(
         "coach/dashboard.html",
@@ -139,6 +144,7 @@ def new_client():
         form.start_date.data = now.date()
         form.weekdays.data = ["0", "1", "2", "3", "4"]
         form.send_time.data = datetime.strptime("08:00", "%H:%M").time()
+        form.language.data = "nl"
     if form.validate_on_submit():
         program = programs[form.program.data]
         now = clock.now()
@@ -150,7 +156,7 @@ def new_client():
                 role=Role.CLIENT,
                 now=now,
                 coach=current_user if current_user.is_coach else None,
-                locale=_lang(),
+                locale=form.language.data,
             )
         except accounts.AccountError as exc:
             db.session.rollback()
@@ -223,6 +229,7 @@ def client(client_id: int):
         plan=plan,
         program=program,
         changed=changed,
+        just_changed=request.args.get("changed", ""),
         locked_ids=[s.exercise_id for s in plan.steps if s.unlocked_at is None],
         pause_form=PauseForm(),
         action_form=ActionForm(),
@@ -264,6 +271,8 @@ def _change(
     form,
     apply: Callable[[Enrollment, User, datetime], object],
     kind: str,
+    anchor: str | None = None,
+    changed: str | None = None,
     **wording: object,
 ):
     """Load, check, validate, apply one plan change, commit, explain it in plain words."""
@@ -277,13 +286,13 @@ def _change(
     except plan_changes.PlanError as exc:
         db.session.rollback()
         flash(str(exc), "error")
-        return _back(client_id)
+        return _back(client_id, anchor, changed)
     db.session.flush()
     plan = _plan(enrollment)
     message = change_message(kind, enrollment, plan, now, result=result, **wording)
     db.session.commit()
     flash(message, "success")
-    return _back(client_id)
+    return _back(client_id, anchor, changed)
 
 
 @bp.post("/clients/<int:client_id>/pause")
@@ -291,14 +300,16 @@ def _change(
 def pause(client_id: int):
     """Pause the daily exercises and mails."""
     form = PauseForm()
-    return _change(
-        client_id,
-        form,
-        lambda e, by, now: plan_changes.pause(
-            db.session, e, by=by, now=now, reason=form.reason.data, until=form.until.data
-        ),
-        "paused",
-    )
+
+    def apply(enrollment: Enrollment, by: User, now: datetime) -> None:
+        until = form.until.data
+        if until is not None and until <= local_day(now, enrollment.timezone):
+            raise plan_changes.PlanError(_("Kies voor het einde van de pauze een dag na vandaag."))
+        plan_changes.pause(
+            db.session, enrollment, by=by, now=now, reason=form.reason.data, until=until
+        )
+
+    return _change(client_id, form, apply, "paused")
 
 
 @bp.post("/clients/<int:client_id>/resume")
@@ -327,11 +338,14 @@ def unlock_all(client_id: int):
 
 def _item_change(client_id: int, form, apply, kind: str):
     exercise_id = form.exercise_id.data or ""
+    known = bool(EXERCISE_ID_RE.match(exercise_id))
     return _change(
         client_id,
         form,
         lambda e, by, now: apply(e, exercise_id, by, now),
         kind,
+        anchor=f"step-{exercise_id}" if known else None,
+        changed=exercise_id if known else None,
         title=_title(exercise_id),
     )
 
@@ -373,6 +387,7 @@ def reorder(client_id: int):
         form,
         lambda e, by, now: plan_changes.reorder(db.session, e, order, by=by, now=now),
         "reordered",
+        anchor="plan",
     )
 
 

@@ -18,9 +18,7 @@ class DocumentChoices(db.Model):
     __tablename__ = "document_choices"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    client_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), unique=True
-    )
+    client_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
     layout: Mapped[str] = mapped_column(String(10), default="classic")
     section_order: Mapped[Any] = mapped_column(JSON, default=list)  # CV_SECTIONS keys
     hidden: Mapped[Any] = mapped_column(JSON, default=list)  # CV_SECTIONS keys left out

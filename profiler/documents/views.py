@@ -64,12 +64,19 @@ DETAIL_NAMES = {
     "photo": _l("Pasfoto"),
 }
 PHOTO_MESSAGES = {
-    "photo_empty": _l("Je hebt nog geen foto gekozen. Kies eerst een foto en klik dan op Foto toevoegen."),
+    "photo_empty": _l(
+        "Je hebt nog geen foto gekozen. Kies eerst een foto en klik dan op Foto toevoegen."
+    ),
     "photo_too_large": _l("De foto is te groot. Kies een foto kleiner dan 5 MB."),
     "photo_not_image": _l("Dit bestand is geen foto. Kies een JPG- of PNG-bestand."),
     "photo_too_many_pixels": _l("De foto heeft te veel pixels. Kies een kleinere foto."),
 }
 EDIT_EXERCISE = {"pitch": "pitch", "resume": "cv", "cv": "cv"}
+# The personal details each document can print (the resumé has no birth year).
+DETAILS_ON = {
+    "resume": ("city", "phone", "email", "photo"),
+    "cv": choice_service.DETAILS,
+}
 
 
 def _no_store(response: Response) -> Response:
@@ -154,13 +161,16 @@ def _apply(kind: str, form: ImmutableMultiDict, files: ImmutableMultiDict) -> tu
         section, direction = form["move"].split(":", 1)
         move = (section, direction)
     if form.get("choices_form"):
+        on_page = set(DETAILS_ON[kind])
+        before = choice_service.for_client(db.session, current_user).shown_details
+        posted = on_page & set(form.getlist("detail"))
         choice_service.update(
             db.session,
             current_user,
             now=now,
             layout=form.get("layout") if kind == "cv" else None,
             visible_sections=form.getlist("section") if kind == "cv" else None,
-            shown_details=form.getlist("detail"),
+            shown_details=(before - on_page) | posted,
             move=move,
         )
     if move is not None and move[0] in SECTION_NAMES:
@@ -216,7 +226,7 @@ def _preview_page(kind: str, photo_error: str | None = None, status: int = 200) 
         doc=document,
         choices=chosen,
         sections=sections,
-        details=[(key, DETAIL_NAMES[key]) for key in choice_service.DETAILS],
+        details=[(key, DETAIL_NAMES[key]) for key in DETAILS_ON.get(kind, ())],
         photo_url=photo,
         has_photo=chosen.photo is not None,
         photo_error=photo_error,

@@ -37,6 +37,7 @@ def test_coach_reorders_pauses_and_comments_and_the_client_sees_it(app, page, te
     sanne = team["sanne"]
     enrollment = sanne.enrollment
     open_first_steps(enrollment, 2)  # q_start and self_image are open
+    plan_changes.skip(_db.session, enrollment, "values", by=team["karin"], now=T0)
     save_answers(_db.session, sanne, "self_image", {"then_now": "Ik ben rustiger."}, now=T0)
     _db.session.commit()
 
@@ -52,6 +53,16 @@ def test_coach_reorders_pauses_and_comments_and_the_client_sees_it(app, page, te
         page.keyboard.press("Enter")
     assert "komt nu een plek later voor Sanne" in page.inner_text(".flashes")
     assert locked_order(page)[:2] == ["qualities", "personality"]
+    assert page.url.endswith("#step-personality")
+    assert "zojuist aangepast" in page.inner_text("#step-personality")
+    # The page lands on the moved step: the next Tab reaches its buttons, not the page top.
+    page.keyboard.press("Tab")
+    assert (
+        page.evaluate(
+            "document.activeElement.closest('li') && document.activeElement.closest('li').id"
+        )
+        == "step-personality"
+    )
     # And back up with the "Eerder" button, by keyboard again.
     page.locator("#step-personality button.move-up").focus()
     with page.expect_navigation():
@@ -92,24 +103,23 @@ def test_coach_reorders_pauses_and_comments_and_the_client_sees_it(app, page, te
 
     assert "Sanne ziet je opmerking" in page.inner_text(".flashes")
 
-    # The client sees the comment.
+    # The client sees the comment on her exercise page, and it counts as read from then on.
     _db.session.expire_all()
     [comment] = _db.session.scalars(select(Comment)).all()
-    assert comment.body == "Mooi! Wat merk je daar zelf van?"
-    client_pages = {r.rule for r in app.url_map.iter_rules()}
+    assert comment.body == "Mooi! Wat merk je daar zelf van?" and comment.read_at is None
     context = browser.new_context(base_url=page.url.split("/coach")[0], locale="nl-NL")
     other = context.new_page()
     try:
         browser_login(other, "sanne@example.nl")
-        if "/me/exercises/<exercise_id>" in client_pages:
-            other.goto("/me/exercises/self_image")
-            assert "Mooi! Wat merk je daar zelf van?" in other.inner_text("main")
-        else:  # the client's exercise page is not built yet: the comment waits unread for her
-            assert [c.body for c in comments.unread_comments(_db.session, sanne.id)] == [
-                comment.body
-            ]
+        other.goto("/me/exercises/self_image")
+        assert "Mooi! Wat merk je daar zelf van?" in other.inner_text("main")
     finally:
         context.close()
+    _db.session.expire_all()
+    assert comment.read_at is not None
+    page.reload()
+    assert "gelezen" in page.inner_text("#comments")
+    assert "nog niet gelezen" not in page.inner_text("#comments")
 
 
 def test_plan_controls_work_without_javascript(app, browser, live_server, team):
@@ -236,6 +246,8 @@ def test_screenshots_of_the_coach_pages(app, page, team):
         "dashboard": "/coach",
         "client": f"/coach/clients/{sanne.id}",
         "prepare": f"/coach/clients/{sanne.id}/prepare",
+        "answers": f"/coach/clients/{sanne.id}/exercises/self_image",
+        "invite": "/coach/clients/new",
     }
     for width in (1280, 375):
         page.set_viewport_size({"width": width, "height": 900})

@@ -96,10 +96,12 @@ def test_invite_creates_account_plan_and_invitation_mail_in_one_go(karin_client,
         start_date="2026-04-06",
         weekdays=["0", "2"],
         send_time="09:30",
+        language="en",
     ).get_data(as_text=True)
     assert "Fatima El Amrani is uitgenodigd" in html
     fatima = db.scalar(select(User).where(User.email == "fatima@example.nl"))
     assert fatima.password_hash is None and fatima.coach_id == team["karin"].id
+    assert fatima.locale == "en"
     enrollment = fatima.enrollment
     assert [i.exercise_id for i in enrollment.items] == program_steps()
     assert enrollment.start_date == date(2026, 4, 6) and enrollment.weekday_set == {0, 2}
@@ -121,6 +123,7 @@ def test_invite_with_a_used_email_keeps_the_form_and_creates_nothing(karin_clien
         start_date="2026-04-06",
         weekdays=["0"],
         send_time="08:00",
+        language="nl",
     )
     html = response.get_data(as_text=True)
     assert "Er is al een account met dit e-mailadres" in html

@@ -12,7 +12,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from profiler import plan_changes
+from profiler import clock, plan_changes
 from profiler.delivery import deliver
 from profiler.models import OutboxMail, PlanItem
 from tests.conftest import csrf_token
@@ -21,8 +21,12 @@ from .conftest import at
 
 
 @pytest.fixture
-def plan(karin_client, team, db):
-    """Sanne's enrollment and a helper to post a coach action with the page's CSRF token."""
+def plan(karin_client, team, db, monkeypatch):
+    """Sanne's enrollment and a helper to post a coach action with the page's CSRF token.
+
+    The pages read the one clock; here it stands on Monday 2 March 2026, 09:00 Amsterdam.
+    """
+    monkeypatch.setattr(clock, "now", lambda: at("2026-03-02 09:00"))
     sanne = team["sanne"]
     enrollment = sanne.enrollment
     token = csrf_token(karin_client, f"/coach/clients/{sanne.id}")
@@ -82,7 +86,11 @@ def test_pause_stops_unlocks_and_mails_and_resume_continues_without_catching_up(
     enrollment, post = plan
     tick(db, "2026-03-02 08:05")
     html = post("pause", reason="ziek", until="")
-    assert "Sanne" in flashes(html) and "tot je hervat" in flashes(html)
+    # Today's exercise already came, so the words say what the client notices: from tomorrow.
+    assert (
+        "Vanaf morgen ontvangt Sanne geen nieuwe oefeningen en geen mails meer tot je hervat"
+        in (flashes(html))
+    )
     assert enrollment.paused_by == "coach" and enrollment.pause_reason == "ziek"
     assert tick(db, "2026-03-03 08:05") == set()
     assert tick(db, "2026-03-04 08:05") == set()
@@ -104,6 +112,13 @@ def test_pause_with_end_date_resumes_by_itself_on_that_day(plan, db):
     assert tick(db, "2026-03-04 08:05") == set()
     assert tick(db, "2026-03-05 08:05") == {"personality"}
     db.refresh(enrollment)
+    assert enrollment.paused_by is None
+
+
+def test_a_pause_end_date_must_lie_after_today(plan, db):
+    enrollment, post = plan
+    html = post("pause", reason="", until="2020-01-01")
+    assert "een dag na vandaag" in flashes(html)
     assert enrollment.paused_by is None
 
 

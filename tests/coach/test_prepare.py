@@ -78,6 +78,7 @@ def test_prepare_page_shows_flags_trends_comments_and_records_the_session(karin_
             CheckIn(
                 client_id=sanne.id,
                 kind="checkin",
+                note=f"week {day} <ok>",
                 values={"uncertainty": u, "confidence": c},
                 created_at=T0 + timedelta(days=7 * day),
             )
@@ -104,6 +105,7 @@ def test_prepare_page_shows_flags_trends_comments_and_records_the_session(karin_
     html = karin_client.get(f"/coach/clients/{sanne.id}/prepare").get_data(as_text=True)
     assert "Ik twijfel over &lt;dit&gt; stuk" in html
     assert "Mooi geschreven!" in html
+    assert "week 2 &lt;ok&gt;" in html  # the client's note with a check-in, escaped
     assert "<svg" in html and "polyline" in html and 'role="img"' in html
     assert "2,3" in html and "3,8" in html and "Begin" in html and "Midden" in html
     assert "Zelf kiezen" in html and "Vertrouwen in wat je kunt" in html

@@ -40,8 +40,16 @@ def choose(client, page=CV_PAGE, *, layout="classic", sections=None, details=Non
         "layout": layout,
         "section": sections
         if sections is not None
-        else ["profile", "experience", "education", "courses", "competences", "skills",
-              "languages", "interests"],
+        else [
+            "profile",
+            "experience",
+            "education",
+            "courses",
+            "competences",
+            "skills",
+            "languages",
+            "interests",
+        ],
         "detail": details if details is not None else ["city", "phone", "email", "photo"],
         **extra,
     }
@@ -69,8 +77,12 @@ def test_overview_lists_the_documents_and_the_menu_points_there(sanne_client):
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
     assert 'href="/me/documents"' in html and "aria-current" in html
-    for url in ("/me/documents/pitch", "/me/documents/resume.pdf", "/me/documents/cv.docx",
-                "/me/workbook.pdf"):
+    for url in (
+        "/me/documents/pitch",
+        "/me/documents/resume.pdf",
+        "/me/documents/cv.docx",
+        "/me/workbook.pdf",
+    ):
         assert f'href="{url}"' in html
 
 
@@ -110,8 +122,12 @@ def test_client_text_is_escaped_in_the_preview(app, sanne_client, sanne):
 
 
 def test_bad_kind_is_not_found(sanne_client):
-    for url in ("/me/documents/letter", "/me/documents/letter.pdf", "/me/documents/pitch.docx",
-                "/me/documents/workbook"):
+    for url in (
+        "/me/documents/letter",
+        "/me/documents/letter.pdf",
+        "/me/documents/pitch.docx",
+        "/me/documents/workbook",
+    ):
         assert sanne_client.get(url).status_code == 404
 
 
@@ -181,7 +197,9 @@ def test_both_cv_layouts_download(sanne_client):
 
 def test_word_cv_holds_the_jobs_and_leaves_out_hidden_sections(sanne_client):
     response = download(sanne_client, "/me/documents/cv.docx")
-    assert response.headers["Content-Disposition"] == 'attachment; filename="CV Sanne de Vries.docx"'
+    assert (
+        response.headers["Content-Disposition"] == 'attachment; filename="CV Sanne de Vries.docx"'
+    )
     text = "\n".join(p.text for p in WordDocument(io.BytesIO(response.data)).paragraphs)
     for job in JOBS:
         assert job["employer"] in text
@@ -295,7 +313,8 @@ def test_another_coach_gets_not_found(client, users, sanne):
     assert client.get(f"/coach/clients/{sanne.id}/documents/cv.pdf").status_code == 404
     assert client.get(f"/coach/clients/{sanne.id}/documents/cv.docx").status_code == 404
     assert client.get(f"/coach/clients/{sanne.id}/documents/letter.pdf").status_code == 404
-    assert not db.session.scalars(select(AuditEvent)).all()
+    downloads = select(AuditEvent).where(AuditEvent.action == "document.download")
+    assert not db.session.scalars(downloads).all()
 
 
 def test_a_client_cannot_use_the_coach_download(sanne_client, sanne):
@@ -326,3 +345,12 @@ def test_a_repeated_download_comes_from_the_cache(app, sanne_client, monkeypatch
     third = download(sanne_client, "/me/documents/pitch.pdf").data
     assert first == second == third
     assert renders == ["pitch"]
+
+
+def test_resume_choices_keep_the_birth_year_choice_of_the_cv(sanne_client):
+    choose(sanne_client, details=["city", "email", "birth_year"])
+    choose(sanne_client, page="/me/documents/resume", details=["city"])
+    row = db.session.scalars(select(DocumentChoices)).one()
+    assert set(row.shown_details) == {"city", "birth_year"}
+    text = text_of(download(sanne_client, "/me/documents/resume.pdf").data)
+    assert "Amersfoort" in text and "sanne.devries@example.nl" not in text

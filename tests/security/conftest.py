@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from datetime import date
 
@@ -12,7 +13,7 @@ from profiler import answers, checkins, coach_notes, comments, enrollments, mail
 from profiler.extensions import db as _db
 from profiler.library import current_library
 from profiler.models import OutboxMail, Role, User
-from tests.conftest import T0, login, make_user
+from tests.conftest import ROOT, T0, login, make_user
 
 MARKER = "GEHEIM7Q4A"  # only client A, their coach and the admin may ever see this
 PROGRAM = "persoonlijk_profiel"
@@ -77,7 +78,16 @@ def build_world(text: str = MARKER, name_a: str | None = None) -> World:
 
 
 @pytest.fixture
-def world(app) -> World:
+def content_copy(app, tmp_path):
+    """A private copy of the content folder: authoring posts must not touch the real one."""
+    target = tmp_path / "content"
+    shutil.copytree(ROOT / "content", target)
+    app.config["CONTENT_DIR"] = str(target)
+    return target
+
+
+@pytest.fixture
+def world(app, content_copy) -> World:
     """The security world with the marker stored for client A."""
     return build_world()
 

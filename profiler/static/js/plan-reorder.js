@@ -46,7 +46,9 @@
   });
 
   function submitOrder() {
-    var ids = movable().map(function (el) { return el.getAttribute("data-exercise-id"); });
+    // Every item that is not open yet, skipped ones included, in their new page order.
+    var locked = Array.prototype.slice.call(list.querySelectorAll("li[data-locked]"));
+    var ids = locked.map(function (el) { return el.getAttribute("data-exercise-id"); });
     orderInput.value = ids.join(",");
     var status = document.getElementById("reorder-status");
     if (status) { status.textContent = status.getAttribute("data-saving") || "…"; }

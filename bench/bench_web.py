@@ -1,0 +1,192 @@
+"""Page throughput and latency under gunicorn, as ratios to a trivial route of the same app.
+
+Usage: python bench/bench_web.py [--db sqlite,postgres] [-d SECONDS] [-c CONNECTIONS]
+
+For each database: a fresh schema from the migrations, a coach with 200 clients (the bench
+client has six exercises answered), gunicorn started with gunicorn.conf.py on 127.0.0.1, one
+real login per role (the coach types an authenticator code), then wrk on each route with
+the session cookie. The baseline is /healthz (one `SELECT 1`, same middleware) in the same
+run on the same server. The autosave is the exercise form posted with
+`Accept: application/json` and the CSRF token, its text different in every request.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import quote_plus
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from harness import Gunicorn, HttpSession, databases, production_app, wrk  # noqa: E402
+
+TARGET_RATIO = 0.40
+TARGET_P95 = 3.0
+CLIENTS = 200
+
+
+class FormFields(HTMLParser):
+    """The name=value pairs a browser would send for the autosave form (FormData)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pairs: list[tuple[str, str]] = []
+        self.in_form = False
+        self.textarea: str | None = None
+        self.text = ""
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        a = dict(attrs)
+        if tag == "form" and "data-autosave" in a:
+            self.in_form = True
+        if not self.in_form or not a.get("name") or "disabled" in a:
+            return
+        if tag == "input":
+            kind = a.get("type", "text")
+            if kind in ("submit", "button", "file"):
+                return
+            if kind in ("checkbox", "radio") and "checked" not in a:
+                return
+            self.pairs.append((a["name"], a.get("value") or ("on" if kind == "checkbox" else "")))
+        elif tag == "textarea":
+            self.textarea, self.text = a["name"], ""
+
+    def handle_data(self, data: str) -> None:
+        if self.textarea is not None:
+            self.text += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "textarea" and self.textarea is not None:
+            self.pairs.append((self.textarea, self.text.lstrip("\n")))
+            self.textarea = None
+        elif tag == "form":
+            self.in_form = False
+
+
+def autosave_body(html: str, field_name: str) -> str:
+    """The form as a URL-encoded body, `field_name` last so wrk can append a counter."""
+    parser = FormFields()
+    parser.feed(html)
+    pairs = [(k, v) for k, v in parser.pairs if k != field_name and not k.startswith("_rev-")]
+    if not any(k == "csrf_token" for k, _ in pairs):
+        raise RuntimeError("the exercise page has no autosave form with a CSRF token")
+    body = "&".join(f"{quote_plus(k)}={quote_plus(v)}" for k, v in pairs)
+    return body + f"&{quote_plus(field_name)}=" + quote_plus("Ik heb vandaag weer geschreven ")
+
+
+def prepare(db_url: str):
+    """Schema and data for one database; returns the Dataset."""
+    from profiler import clock
+    from profiler.extensions import db
+    from profiler.library import current_library
+    from tests.perf.dataset import build
+
+    app = production_app(db_url)
+    with app.app_context():
+        data = build(db.session, current_library(), clock.now(), clients=CLIENTS, answered=6)
+        db.session.remove()
+        db.engine.dispose()
+    return data
+
+
+def run(kind: str, db_url: str, seconds: float, connections: int) -> list[dict]:
+    """All routes on one database; returns one result dict per route."""
+    from tests.perf.dataset import PASSWORD, TOTP_SECRET
+
+    started = time.perf_counter()
+    data = prepare(db_url)
+    print(f"[{kind}] data ready in {time.perf_counter() - started:.1f} s", flush=True)
+    with Gunicorn(db_url) as server:
+        client = HttpSession(server.url)
+        client.login(data.client_email, PASSWORD)
+        coach = HttpSession(server.url)
+        coach.login(data.coach_email, PASSWORD, TOTP_SECRET)
+        page = f"/me/exercises/{data.exercise_id}"
+        status, _, html = client.request("GET", page)
+        assert status == 200, f"exercise page: {status}"
+        body = autosave_body(html, data.field_id)
+        status, _, coach_html = coach.request("GET", "/coach")
+        assert status == 200 and "Client 00199" in coach_html, "coach dashboard lacks clients"
+        routes = [
+            ("baseline /healthz", "/healthz", {}),
+            ("/me", "/me", dict(cookie=client.cookie_header())),
+            ("exercise page", page, dict(cookie=client.cookie_header())),
+            (
+                "autosave POST",
+                page,
+                dict(
+                    cookie=client.cookie_header(),
+                    method="POST",
+                    body_prefix=body,
+                    headers={"Accept": "application/json"},
+                ),
+            ),
+            ("/coach (200 clients)", "/coach", dict(cookie=coach.cookie_header())),
+        ]
+        results = []
+        for name, path, options in routes:
+            wrk(server.url + path, connections=connections, seconds=2, **options)  # warm-up
+            result = wrk(server.url + path, connections=connections, seconds=seconds, **options)
+            results.append(dict(db=kind, route=name, result=result))
+            print(
+                f"[{kind}] {name:<22} {result.rps:8.1f} req/s  p50 {result.p50_ms:7.1f} ms  "
+                f"p95 {result.p95_ms:7.1f} ms  bad {result.bad}",
+                flush=True,
+            )
+        problems = server.errors()
+        if problems:
+            print(f"[{kind}] server errors:\n  " + "\n  ".join(problems[:10]))
+    return results
+
+
+def report(results: list[dict], connections: int) -> bool:
+    """Print the table with ratios to the baseline; True when the targets are met."""
+    ok = True
+    print()
+    print(f"pages under gunicorn, {connections} connections; ratio = route / baseline")
+    print(
+        f"{'db':<9}{'route':<23}{'req/s':>9}{'ratio':>7}{'p50 ms':>9}{'p95 ms':>9}"
+        f"{'p95 x':>7}{'bad':>5}  target"
+    )
+    for kind in dict.fromkeys(r["db"] for r in results):
+        rows = [r for r in results if r["db"] == kind]
+        base = rows[0]["result"]
+        for row in rows:
+            r = row["result"]
+            ratio = r.rps / base.rps if base.rps else 0
+            p95x = r.p95_ms / base.p95_ms if base.p95_ms else 0
+            target = ""
+            if row["route"] in ("exercise page", "autosave POST"):
+                met = ratio >= TARGET_RATIO and p95x <= TARGET_P95 and r.bad == 0
+                ok &= met
+                target = "met" if met else "MISSED (>= 0.40, <= 3.0x)"
+            elif r.bad:
+                ok = False
+                target = "non-200 answers"
+            print(
+                f"{kind:<9}{row['route']:<23}{r.rps:9.1f}{ratio:7.2f}{r.p50_ms:9.1f}"
+                f"{r.p95_ms:9.1f}{p95x:7.2f}{r.bad:5d}  {target}"
+            )
+    return ok
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the page benchmark on the chosen databases."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", default="sqlite,postgres")
+    parser.add_argument("-d", "--seconds", type=float, default=10)
+    parser.add_argument("-c", "--connections", type=int, default=20)
+    args = parser.parse_args(argv)
+    kinds = [k.strip() for k in args.db.split(",") if k.strip()]
+    results: list[dict] = []
+    with databases(kinds) as factories:
+        for kind, make_url in factories.items():
+            results += run(kind, make_url(), args.seconds, args.connections)
+    return 0 if report(results, args.connections) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

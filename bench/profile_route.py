@@ -1,0 +1,96 @@
+"""Profile one route in-process with cProfile on the bench data (SQLite).
+
+Usage: python bench/profile_route.py PATH [--role client|coach] [--post] [-n N] [--top K]
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import pstats
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from harness import ROOT  # noqa: E402,F401  (puts the project on sys.path)
+
+
+def main() -> int:
+    """Build the bench data in a temp SQLite file, log in, request PATH N times under cProfile."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("path")
+    parser.add_argument("--role", default="client")
+    parser.add_argument("--post", action="store_true", help="autosave POST (client)")
+    parser.add_argument("-n", type=int, default=20)
+    parser.add_argument("--top", type=int, default=35)
+    parser.add_argument("--sort", default="cumtime")
+    parser.add_argument("--sql", action="store_true", help="print the statements of one request")
+    parser.add_argument("--anonymous", action="store_true", help="do not log in")
+    parser.add_argument("--no-profile", action="store_true", help="only time the requests")
+    args = parser.parse_args()
+
+    from profiler import clock
+    from profiler.extensions import db
+    from profiler.library import current_library
+    from tests.conftest import CSRF_RE, login, make_app
+    from tests.perf.dataset import build
+
+    folder = tempfile.mkdtemp()
+    app = make_app(f"sqlite:///{folder}/profile.db")
+    with app.app_context():
+        data = build(db.session, current_library(), clock.now(), clients=200, answered=6)
+        client = app.test_client()
+        email = data.client_email if args.role == "client" else data.coach_email
+        if not args.anonymous:
+            login(client, email)
+        path = args.path.replace("EXERCISE", data.exercise_id)
+        html = client.get(path).get_data(as_text=True)
+
+        def once(i: int):
+            if args.post:
+                token = CSRF_RE.search(html).group(1)
+                return client.post(
+                    path,
+                    data={"csrf_token": token, data.field_id: f"tekst {i}"},
+                    headers={"Accept": "application/json"},
+                )
+            return client.get(path)
+
+        status = once(0).status_code
+        if args.sql:
+            from sqlalchemy import event
+
+            statements: list[str] = []
+
+            def record(conn, cursor, statement, *rest):
+                statements.append(" ".join(statement.split())[:160])
+
+            event.listen(db.engine, "before_cursor_execute", record)
+            once(0)
+            event.remove(db.engine, "before_cursor_execute", record)
+            print(f"{len(statements)} statements:")
+            print("\n".join(f"  {s}" for s in statements))
+        start, cpu = time.perf_counter(), time.process_time()
+        profiler = cProfile.Profile()
+        if not args.no_profile:
+            profiler.enable()
+        for i in range(args.n):
+            once(i + 1)
+        profiler.disable()
+        elapsed = (time.perf_counter() - start) / args.n
+        cpu = (time.process_time() - cpu) / args.n
+        how = "" if args.no_profile else " (profiled)"
+        print(
+            f"{path}: status {status}, {elapsed * 1e3:.2f} ms wall, {cpu * 1e3:.2f} ms CPU"
+            f" per request{how}"
+        )
+        if not args.no_profile:
+            pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.top)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

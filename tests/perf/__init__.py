@@ -1,0 +1,1 @@
+"""Performance tests: query budgets, several instances on one PostgreSQL, migrations."""
