@@ -133,8 +133,18 @@ FOCUS_STYLE = """() => {
 
 
 def focused(page) -> dict | None:
-    """The focused element and whether its focus indicator shows (outline or box-shadow)."""
-    return page.evaluate(FOCUS_STYLE)
+    """The focused element and whether its focus indicator shows (outline or box-shadow).
+
+    Chromium moves the focus between the parts of a date field a moment after the key press,
+    so an invisible result is looked at again before it counts.
+    """
+    now = page.evaluate(FOCUS_STYLE)
+    for _ in range(5):
+        if now is None or now["visible"]:
+            break
+        page.wait_for_timeout(50)
+        now = page.evaluate(FOCUS_STYLE)
+    return now
 
 
 def path_of(url: str) -> str:

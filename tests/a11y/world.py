@@ -11,7 +11,7 @@ from profiler.extensions import db as _db
 from profiler.library import current_library
 from profiler.models import Role, User
 from tests.conftest import T0, make_user
-from tests.documents.sample_answers import save_sample_answers
+from profiler.demo_answers import save_sample_answers
 
 PROGRAM = "persoonlijk_profiel"
 OPENED = 7  # q_start, self_image ... work_environment are open

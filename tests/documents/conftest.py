@@ -8,7 +8,7 @@ from exports.cache import MEMORY
 from profiler.extensions import db as _db
 from profiler.models import Role
 from tests.conftest import T0, login, make_user
-from tests.documents.sample_answers import NAME, save_sample_answers
+from profiler.demo_answers import NAME, save_sample_answers
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,7 @@ from profiler.extensions import db
 from profiler.library import current_library
 from profiler.models import Role
 from tests.conftest import T0, make_user
-from tests.documents.sample_answers import (
+from profiler.demo_answers import (
     JOBS,
     NAME,
     PITCH_TEXT,

@@ -16,7 +16,7 @@ from profiler.documents.models import DocumentChoices
 from profiler.extensions import db
 from profiler.models import AuditEvent
 from tests.conftest import csrf_token, login
-from tests.documents.sample_answers import (
+from profiler.demo_answers import (
     COURSE,
     JOBS,
     NAME,

@@ -22,6 +22,7 @@ from tests.security.routes import allowed_roles, routes
 
 EXAMPLES = 25
 TOO_LONG = "y" * 200_000  # longer than any text field allows
+WATCHED = "f.then_now"  # the input of client A's stored answer
 NAME_RE = re.compile(r'name="([^"]+)"')
 SPECIAL = [
     "",
@@ -105,11 +106,11 @@ def test_no_form_post_gives_a_server_error_or_changes_a_stored_answer(app, world
         http = client_as(app, world, role)
         page = http.get(route.url)
         known = set(NAME_RE.findall(page.get_data().decode("utf-8", "replace")))
-        known.discard("then_now")  # the stored answer under watch is never posted validly
+        known.discard(WATCHED)  # the stored answer under watch is never posted validly
         token = csrf_token(http, "/login" if role == "anonymous" else "/account/two-factor")
         names = st.sampled_from(sorted(known)) if known else st.text(min_size=1, max_size=20)
         forms = st.dictionaries(
-            st.one_of(names, st.text(min_size=1, max_size=20)).filter(lambda n: n != "then_now"),
+            st.one_of(names, st.text(min_size=1, max_size=20)).filter(lambda n: n != WATCHED),
             st.one_of(values, st.lists(values, max_size=3)),
             max_size=8,
         )
@@ -129,7 +130,7 @@ def test_no_form_post_gives_a_server_error_or_changes_a_stored_answer(app, world
         def post(form, with_token, as_json, raw):
             headers = {"Accept": "application/json"} if as_json else {}
             if route.endpoint == "client.exercise":
-                form = {**form, "then_now": TOO_LONG}  # present, but invalid
+                form = {**form, WATCHED: TOO_LONG}  # present, but invalid
             if with_token:
                 form = {**form, "csrf_token": token}
                 headers["X-CSRFToken"] = token
@@ -157,5 +158,5 @@ def test_no_form_post_gives_a_server_error_or_changes_a_stored_answer(app, world
 def test_a_post_missing_a_text_field_leaves_its_answer_alone(app, world):
     http = client_as(app, world, "client_a")
     token = csrf_token(http, "/account/two-factor")
-    http.post(f"/me/exercises/{EXERCISE}", data={"csrf_token": token, "own_words": ["a", "b", "c"]})
+    http.post(f"/me/exercises/{EXERCISE}", data={"csrf_token": token, "f.own_words": ["a", "b", "c"]})
     assert _stored(world) == MARKER

@@ -1,8 +1,8 @@
-"""A client's realistic answers to all 17 exercises and the questionnaires, saved as Answer rows.
+"""Realistic answers of a client who finished the training (demo data and tests).
 
 Reusable by any test that needs a client who finished the training:
 
-    from tests.documents.sample_answers import save_sample_answers
+    from profiler.demo_answers import save_sample_answers
     save_sample_answers(db.session, client, now=T0)
 """
 
