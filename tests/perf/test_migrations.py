@@ -1,0 +1,90 @@
+"""Migrations: first migration -> head on a database with data, and a downgrade/upgrade trip.
+
+On SQLite and on PostgreSQL, with the app (flask_migrate.upgrade/downgrade) as operations
+run them (`flask db upgrade`).
+"""
+
+from __future__ import annotations
+
+import pytest
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import inspect, text
+
+from profiler import create_app
+from profiler.extensions import db as _db
+from tests.conftest import ROOT
+
+MIGRATIONS = str(ROOT / "migrations")
+FIRST = "e8f12e868831"  # 0001_initial_schema
+ROWS = {
+    "users": "INSERT INTO users (id, email, name, role, password_hash, active, locale, timezone,"
+    " session_version, created_at) VALUES (1, 'sanne@example.nl', 'Sanne', 'client', 'x', "
+    ":yes, 'nl', 'Europe/Amsterdam', 1, '2026-03-01 08:00:00')",
+    "enrollments": "INSERT INTO enrollments (id, client_id, program_id, start_date, weekdays,"
+    " send_time, timezone, reminders, all_unlocked, work_ahead_allowed, reminders_sent,"
+    " created_at) VALUES (1, 1, 'persoonlijk_profiel', '2026-03-02', '0,1,2,3,4', '08:00:00',"
+    " 'Europe/Amsterdam', 'weekly', :no, :no, 0, '2026-03-01 08:00:00')",
+    "plan_items": "INSERT INTO plan_items (id, enrollment_id, exercise_id, position, optional,"
+    " skipped, flagged, unlocked_at) VALUES (1, 1, 'self_image', 0, :no, :no, :no,"
+    " '2026-03-02 07:00:00')",
+    "answers": "INSERT INTO answers (id, client_id, exercise_id, field_id, value, revision,"
+    " created_at, updated_at) VALUES (1, 1, 'self_image', 'then_now', '\"Rustiger\"', 1,"
+    " '2026-03-02 09:00:00', '2026-03-02 09:00:00')",
+    "outbox": "INSERT INTO outbox (id, key, kind, user_id, to_addr, subject, text_body, html_body,"
+    " headers, message_id, status, attempts, next_attempt_at, created_at) VALUES (1,"
+    " 'unlock:1:2026-03-02', 'exercise', 1, 'sanne@example.nl', 'Oefening', 'Hallo', '<p>Hallo"
+    "</p>', '{}', '<m1@profiler.local>', 'sent', 1, '2026-03-02 07:00:00',"
+    " '2026-03-02 07:00:00')",
+}
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def empty_app(request, tmp_path):
+    """An app on an empty database (no schema): SQLite, and again PostgreSQL."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path}/migrations.db"
+    else:
+        url = request.getfixturevalue("pg_url")
+    app = create_app("config.Testing", SQLALCHEMY_DATABASE_URI=url)
+    with app.app_context():
+        yield app
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+def fill_first_schema() -> None:
+    """Rows in the tables of the first migration."""
+    with _db.engine.begin() as conn:
+        for sql in ROWS.values():
+            conn.execute(text(sql), {"yes": True, "no": False})
+
+
+def counts() -> dict[str, int]:
+    with _db.engine.connect() as conn:
+        return {t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one() for t in ROWS}
+
+
+def test_upgrade_from_the_first_migration_keeps_the_data(empty_app):
+    upgrade(directory=MIGRATIONS, revision=FIRST)
+    fill_first_schema()
+    upgrade(directory=MIGRATIONS)
+    assert counts() == {table: 1 for table in ROWS}
+    columns = {c["name"] for c in inspect(_db.engine).get_columns("users")}
+    assert {"totp_secret", "totp_last_step", "recovery_codes"} <= columns
+    tables = set(inspect(_db.engine).get_table_names())
+    assert {"rate_limits", "document_choices"} <= tables
+
+
+def test_downgrade_to_the_first_migration_and_up_again(empty_app):
+    upgrade(directory=MIGRATIONS, revision=FIRST)
+    fill_first_schema()
+    upgrade(directory=MIGRATIONS)
+    downgrade(directory=MIGRATIONS, revision=FIRST)
+    assert counts() == {table: 1 for table in ROWS}
+    assert "rate_limits" not in set(inspect(_db.engine).get_table_names())
+    upgrade(directory=MIGRATIONS)
+    assert counts() == {table: 1 for table in ROWS}
+    downgrade(directory=MIGRATIONS, revision="base")
+    assert "users" not in set(inspect(_db.engine).get_table_names())
+    upgrade(directory=MIGRATIONS)
+    assert "document_choices" in set(inspect(_db.engine).get_table_names())
