@@ -10,6 +10,7 @@ CLIENT = [
     ("client.workbook", _l("Werkdocument")),
     ("documents.index", _l("Documenten")),
     ("client.settings", _l("Instellingen")),
+    ("security.privacy", _l("Privacy")),
 ]
 COACH = [("coach.new_client", _l("Nieuwe cliënt")), ("coach.substitutes_page", _l("Vervanging"))]
 ADMIN = [

@@ -41,7 +41,9 @@ def purge_finished(session: Session, now: datetime, months: int) -> Purged:
     cutoff = months_before(now, months)
     result = Purged()
     old = session.scalars(
-        select(Enrollment).where(Enrollment.finished_at.is_not(None), Enrollment.finished_at < cutoff)
+        select(Enrollment).where(
+            Enrollment.finished_at.is_not(None), Enrollment.finished_at < cutoff
+        )
     ).all()
     clients = {enrollment.client_id for enrollment in old}
     for client_id in sorted(clients):

@@ -36,13 +36,37 @@ charlie michael jennifer jessica ashley daniel andrew joshua matthew george
 """.split()
 
 SUFFIXES = [
-    "", "1", "01", "12", "123", "1234", "12345", "!", "123!", "2023", "2024", "2025", "2026",
-    "99", "00",
+    "",
+    "1",
+    "01",
+    "12",
+    "123",
+    "1234",
+    "12345",
+    "!",
+    "123!",
+    "2023",
+    "2024",
+    "2025",
+    "2026",
+    "99",
+    "00",
 ]
 PREFIXES = ["", "mijn"]
 WALKS = [
-    "qwertyuiop", "asdfghjkl", "zxcvbnm", "1qaz2wsx3edc", "qazwsxedc", "1q2w3e4r5t6y",
-    "poiuytrewq", "lkjhgfdsa", "mnbvcxz", "q1w2e3r4t5", "a1b2c3d4", "zaq12wsx", "!qaz2wsx",
+    "qwertyuiop",
+    "asdfghjkl",
+    "zxcvbnm",
+    "1qaz2wsx3edc",
+    "qazwsxedc",
+    "1q2w3e4r5t6y",
+    "poiuytrewq",
+    "lkjhgfdsa",
+    "mnbvcxz",
+    "q1w2e3r4t5",
+    "a1b2c3d4",
+    "zaq12wsx",
+    "!qaz2wsx",
 ]
 
 

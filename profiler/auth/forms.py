@@ -63,8 +63,7 @@ class CodeForm(FlaskForm):
         _l("Code"),
         validators=[DataRequired(_l("Vul de code uit je app in.")), Length(max=64)],
         description=_l(
-            "De 6 cijfers uit je authenticator-app. Telefoon kwijt? Vul een van je "
-            "herstelcodes in."
+            "De 6 cijfers uit je authenticator-app. Telefoon kwijt? Vul een van je herstelcodes in."
         ),
     )
 

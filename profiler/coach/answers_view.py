@@ -31,10 +31,15 @@ def _paragraphs(text: str) -> Markup:
     return Markup("").join(Markup("<p>{}</p>").format(p) for p in parts)
 
 
+def _field(exercise_id: str, field_id: str, lang: str) -> Any | None:
+    found = catalog.exercise(exercise_id, lang)
+    lookup = getattr(found, "field", None)
+    return lookup(field_id) if callable(lookup) else None
+
+
 def text_of(exercise_id: str, field_id: str, value: Any, lang: str) -> str:
     """An answer as plain text, through the field when the library knows it."""
-    found = catalog.exercise(exercise_id, lang)
-    field = found.field(field_id) if found is not None else None
+    field = _field(exercise_id, field_id, lang)
     if field is not None:
         try:
             return field.as_text(value)
@@ -45,8 +50,7 @@ def text_of(exercise_id: str, field_id: str, value: Any, lang: str) -> str:
 
 def label_of(exercise_id: str, field_id: str, lang: str) -> str:
     """A field's label, or its id when the library does not know it."""
-    found = catalog.exercise(exercise_id, lang)
-    field = found.field(field_id) if found is not None else None
+    field = _field(exercise_id, field_id, lang)
     return str(getattr(field, "label", "") or field_id)
 
 
@@ -62,7 +66,7 @@ def answer_sections(
     }
     sections = []
     known = set()
-    for field in getattr(exercise, "input_fields", []) if exercise is not None else []:
+    for field in getattr(exercise, "input_fields", None) or []:
         known.add(field.id)
         answer = answers.get(field.id)
         value = answer.value if answer else None
@@ -109,7 +113,7 @@ def scores_of(session: Session, client: User, exercise_id: str) -> dict[str, flo
         )
     }
     result: dict[str, float] = {}
-    for field in found.input_fields:
+    for field in getattr(found, "input_fields", None) or []:
         if hasattr(field, "scores") and field.id in answers:
             try:
                 result.update(field.scores(answers[field.id]))
@@ -123,7 +127,7 @@ def dimension_labels(lang: str) -> dict[str, str]:
     labels: dict[str, str] = {}
     for questionnaire in QUESTIONNAIRES:
         found = catalog.exercise(questionnaire, lang)
-        for field in getattr(found, "input_fields", []) if found is not None else []:
+        for field in getattr(found, "input_fields", None) or []:
             for dimension in getattr(field, "dimensions", []) or []:
                 labels.setdefault(dimension.id, dimension.label)
     return labels
@@ -132,7 +136,7 @@ def dimension_labels(lang: str) -> dict[str, str]:
 def questionnaire_range(lang: str) -> tuple[float, float]:
     """The answer range (min, max) of the start questionnaire's scale (1-5 when unknown)."""
     found = catalog.exercise(QUESTIONNAIRES[0], lang)
-    for field in getattr(found, "input_fields", []) if found is not None else []:
+    for field in getattr(found, "input_fields", None) or []:
         if hasattr(field, "dimensions") and hasattr(field, "max"):
             return (float(field.min), float(field.max))
     return (1.0, 5.0)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..library import current_library
+from .. import library
 
 NUMBERED = "exercise"
 
@@ -35,7 +35,7 @@ def _lang_text(value: Any, lang: str, fallback: str) -> str:
 def exercise(exercise_id: str, lang: str) -> Any | None:
     """The exercise in `lang` (or the other language), or None when the library lacks it."""
     try:
-        return current_library().get(exercise_id, lang)
+        return library.current_library().get(exercise_id, lang)
     except (KeyError, LookupError):
         return None
 
@@ -60,7 +60,7 @@ def titles(exercise_ids: list[str], lang: str) -> dict[str, str]:
 def programs(lang: str) -> dict[str, ProgramInfo]:
     """Every program in the library, by id."""
     result = {}
-    for program_id, program in (getattr(current_library(), "programs", {}) or {}).items():
+    for program_id, program in (getattr(library.current_library(), "programs", {}) or {}).items():
         result[program_id] = ProgramInfo(
             id=program_id,
             title=_lang_text(program.title, lang, program_id),
@@ -78,5 +78,5 @@ def program(program_id: str, lang: str) -> ProgramInfo | None:
 
 def unnumbered_ids() -> frozenset[str]:
     """Ids of library entries that are not numbered exercises (questionnaires, check-in ...)."""
-    library = current_library()
-    return frozenset(e.id for e in library if getattr(e, "kind", NUMBERED) != NUMBERED)
+    entries = getattr(library.current_library(), "exercises", {}) or {}
+    return frozenset(e.id for e in entries.values() if getattr(e, "kind", NUMBERED) != NUMBERED)

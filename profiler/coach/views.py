@@ -23,13 +23,13 @@ from .. import (
     comments,
     dashboard,
     enrollments,
+    library,
     plan_changes,
     plan_view,
     session_prep,
 )
 from ..access import role_required
 from ..extensions import db
-from ..library import current_library
 from ..models import Answer, CoachNote, Comment, Enrollment, Role, User
 from ..plans import local_day
 from . import bp, catalog, history, substitutes
@@ -191,7 +191,7 @@ def new_client():
 
 
 def _plan(enrollment: Enrollment):
-    return plan_view.build(db.session, enrollment, current_library(), _lang(), clock.now())
+    return plan_view.build(db.session, enrollment, library.current_library(), _lang(), clock.now())
 
 
 @bp.get("/clients/<int:client_id>")

@@ -104,21 +104,23 @@ def recovery_codes_left(user: User) -> int:
 
 
 def check_second_factor(session: Session, user: User, code: str, now: datetime) -> str | None:
-    """"totp" or "recovery" when `code` is a valid second factor for `user`, else None."""
+    """ "totp" or "recovery" when `code` is a valid second factor for `user`, else None."""
     if verify_code(user, code, now):
         return "totp"
     if use_recovery_code(user, code):
         audit.record(
-            session, actor=user, action="auth.recovery_code_used", now=now, left=len(user.recovery_codes or [])
+            session,
+            actor=user,
+            action="auth.recovery_code_used",
+            now=now,
+            left=len(user.recovery_codes or []),
         )
         return "recovery"
     return None
 
 
-def enable(
-    session: Session, user: User, secret: str, code: str, now: datetime
-) -> list[str] | None:
-    """Switch two-factor login on once `code` proves the app has `secret`; the new recovery codes."""
+def enable(session: Session, user: User, secret: str, code: str, now: datetime) -> list[str] | None:
+    """Switch two-factor login on once `code` proves the app has `secret`; the recovery codes."""
     step = _matching_step(secret, _normalise(code), now, None)
     if step is None:
         return None
@@ -129,7 +131,7 @@ def enable(
     return codes
 
 
-def disable(session: Session, user: User, *, by: User, now: datetime) -> None:
+def disable(session: Session, user: User, *, by: User | None, now: datetime) -> None:
     """Switch two-factor login off (a client's own choice, or an admin after a lost phone)."""
     user.totp_secret = None
     user.totp_last_step = None

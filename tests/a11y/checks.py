@@ -89,9 +89,11 @@ def watch(page) -> PageProblems:
     page.on("response", on_response)
     page.on(
         "requestfailed",
-        lambda request: None
-        if request.failure == "net::ERR_ABORTED"  # the crawler moved on to the next page
-        else seen.failed.append(f"failed {request.url}: {request.failure}"),
+        lambda request: (
+            None
+            if request.failure == "net::ERR_ABORTED"  # the crawler moved on to the next page
+            else seen.failed.append(f"failed {request.url}: {request.failure}")
+        ),
     )
     return seen
 

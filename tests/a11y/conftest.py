@@ -40,8 +40,9 @@ def write_sample_mail(folder: Path) -> None:
     message["To"] = "sanne@example.nl"
     message["Subject"] = "Je oefening voor vandaag: Interessegebieden"
     message.set_content("Hallo Sanne,\n\nEr staat een nieuwe oefening voor je klaar.\n")
-    message.add_alternative("<p>Hallo Sanne,</p><p>Er staat een nieuwe oefening klaar.</p>",
-                            subtype="html")
+    message.add_alternative(
+        "<p>Hallo Sanne,</p><p>Er staat een nieuwe oefening klaar.</p>", subtype="html"
+    )
     (folder / "20260302-070000-exercise.eml").write_bytes(bytes(message))
 
 

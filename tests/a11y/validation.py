@@ -20,8 +20,17 @@ def validate_html(files: dict[Path, str]) -> list[str]:
         pytest.fail("vnu-jar or Java missing: run scripts/node-deps.sh and install Java 17")
     names = {path.name: page for path, page in files.items()}
     done = subprocess.run(
-        ["java", "-Xss4m", "-jar", str(VNU), "--format", "json", "--errors-only",
-         "--exit-zero-always", *map(str, files)],
+        [
+            "java",
+            "-Xss4m",
+            "-jar",
+            str(VNU),
+            "--format",
+            "json",
+            "--errors-only",
+            "--exit-zero-always",
+            *map(str, files),
+        ],
         capture_output=True,
         text=True,
         timeout=300,

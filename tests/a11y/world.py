@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from profiler import checkins, coach_notes, comments, enrollments, mail, tokens
+from profiler import audit, checkins, coach_notes, comments, enrollments, mail, tokens
 from profiler.delivery import pause_token
+from profiler.demo_answers import save_sample_answers
 from profiler.extensions import db as _db
 from profiler.library import current_library
 from profiler.models import Role, User
 from tests.conftest import T0, make_user
-from profiler.demo_answers import save_sample_answers
 
 PROGRAM = "persoonlijk_profiel"
 OPENED = 7  # q_start, self_image ... work_environment are open
@@ -19,7 +19,12 @@ DONE = 4  # of which the first four are done
 CLIENT_EMAIL = "sanne@example.nl"
 COACH_EMAIL = "karin@example.nl"
 ADMIN_EMAIL = "ada@example.nl"
-QUESTIONNAIRE_SCORES = {"autonomy": 2.6, "competence": 3.1, "relatedness": 3.8, "own_direction": 2.2}
+QUESTIONNAIRE_SCORES = {
+    "autonomy": 2.6,
+    "competence": 3.1,
+    "relatedness": 3.8,
+    "own_direction": 2.2,
+}
 
 
 @dataclass
@@ -65,9 +70,15 @@ def build_world() -> World:
     checkins.record(session, client, QUESTIONNAIRE_SCORES, now=T0, kind="q_start")
     first_open = enrollment.items[1].exercise_id
     comments.add_comment(
-        session, client, first_open, "Mooi beschreven! Wat merk je daar zelf van?", author=coach,
+        session,
+        client,
+        first_open,
+        "Mooi beschreven! Wat merk je daar zelf van?",
+        author=coach,
         now=T0 + timedelta(days=1),
     )
+    # The client's "who looked at my data" page lists this.
+    audit.record(session, actor=coach, action="coach.viewed_client", now=T0, client=client)
     coach_notes.add_note(session, client, "Volgende keer: werkplezier.", author=coach, now=T0)
     # An invited client (no password yet) for the set-password page.
     invited = make_user(

@@ -22,5 +22,9 @@ def test_every_access_rule_is_one_the_matrix_understands(app):
 
 def test_a_new_view_without_a_rule_is_caught(app):
     app.view_functions["sneaky"] = lambda: "hi"
-    missing = [e for e, v in app.view_functions.items() if e != "static" and not getattr(v, "access_rule", None)]
+    missing = [
+        e
+        for e, v in app.view_functions.items()
+        if e != "static" and not getattr(v, "access_rule", None)
+    ]
     assert missing == ["sneaky"]

@@ -23,6 +23,7 @@ from profiler.models import (
 )
 from profiler.retention import months_before, purge_finished
 from profiler.user_admin import delete_client
+from tests.conftest import csrf_token
 from tests.security.conftest import MARKER, client_as, enroll_open
 
 NOW = datetime(2028, 6, 1, 12, 0, tzinfo=UTC)
@@ -165,6 +166,17 @@ def test_every_coach_view_of_client_data_is_logged_with_ip(app, world):
     ).all()
     assert _count(AuditEvent, client_id=world.client_a.id) == before + 3
     assert all(e.actor_id == world.coach_a.id and e.ip == "127.0.0.1" for e in events)
+
+
+def test_changes_made_inside_services_are_logged_with_ip_too(app, world):
+    http = client_as(app, world, "coach_a")
+    token = csrf_token(http, "/account/two-factor")
+    url = f"/coach/clients/{world.client_a.id}/notes"
+    assert http.post(url, data={"body": "Gesprek ging goed", "csrf_token": token}).status_code < 400
+    event = _db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "note.added").order_by(AuditEvent.id.desc())
+    ).first()
+    assert event is not None and event.ip == "127.0.0.1"
 
 
 def test_the_data_export_has_everything_and_is_escaped(app, world):

@@ -52,7 +52,11 @@ def header_problems(response, where: str, authenticated: bool) -> list[str]:
             problems.append(f"{where}: CSP {name} allows any host")
     if response.headers.get("X-Content-Type-Options") != "nosniff":
         problems.append(f"{where}: no nosniff")
-    if response.headers.get("Referrer-Policy") not in ("same-origin", "no-referrer", "strict-origin"):
+    if response.headers.get("Referrer-Policy") not in (
+        "same-origin",
+        "no-referrer",
+        "strict-origin",
+    ):
         problems.append(f"{where}: Referrer-Policy {response.headers.get('Referrer-Policy')!r}")
     if authenticated and "no-store" not in response.headers.get("Cache-Control", ""):
         problems.append(f"{where}: a logged-in page without Cache-Control: no-store")

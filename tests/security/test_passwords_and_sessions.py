@@ -21,7 +21,9 @@ def test_long_enough_passwords_are_fine_without_composition_rules(app, password)
     assert password_problem(password) is None
 
 
-@pytest.mark.parametrize("password", ["1234567", "x" * 65, "Welkom2024", "wachtwoord", "qwertyuiop"])
+@pytest.mark.parametrize(
+    "password", ["1234567", "x" * 65, "Welkom2024", "wachtwoord", "qwertyuiop"]
+)
 def test_short_long_and_common_passwords_are_refused(app, password):
     assert password_problem(password)
 
@@ -58,7 +60,9 @@ def test_login_starts_a_new_session(app, client):
 def test_staff_login_starts_a_new_session_after_the_code_too(app, client):
     make_user(Role.COACH, "coach@example.nl")
     token = csrf_token(client)
-    client.post("/login", data={"email": "coach@example.nl", "password": PASSWORD, "csrf_token": token})
+    client.post(
+        "/login", data={"email": "coach@example.nl", "password": PASSWORD, "csrf_token": token}
+    )
     between = client.get_cookie("session").value
     login_response = login(app.test_client(), "coach@example.nl")
     assert login_response.status_code == 302
@@ -108,6 +112,11 @@ def test_next_cannot_point_elsewhere(app, client):
         token = csrf_token(http)
         response = http.post(
             "/login",
-            data={"email": "sanne@example.nl", "password": PASSWORD, "next": target, "csrf_token": token},
+            data={
+                "email": "sanne@example.nl",
+                "password": PASSWORD,
+                "next": target,
+                "csrf_token": token,
+            },
         )
         assert response.headers["Location"] == "/me", target

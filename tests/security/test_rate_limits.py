@@ -22,7 +22,9 @@ LIMIT_MESSAGE = "Te veel pogingen"
 def limited_app(tmp_path):
     """An app with rate limiting on, counted in its own database."""
     application = make_app(
-        f"sqlite:///{tmp_path}/limits.db", RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="database://"
+        f"sqlite:///{tmp_path}/limits.db",
+        RATELIMIT_ENABLED=True,
+        RATELIMIT_STORAGE_URI="database://",
     )
     with application.app_context():
         yield application
@@ -99,7 +101,11 @@ def test_brute_force_is_refused_even_with_the_right_password_until_reset(limited
     token = csrf_token(owner, link)
     done = owner.post(
         link,
-        data={"password": "mijn nieuwe fietsroute", "confirm": "mijn nieuwe fietsroute", "csrf_token": token},
+        data={
+            "password": "mijn nieuwe fietsroute",
+            "confirm": "mijn nieuwe fietsroute",
+            "csrf_token": token,
+        },
     )
     assert done.status_code == 302 and done.headers["Location"] == "/me"
     # Logging in works again afterwards, with the new password.
@@ -125,7 +131,9 @@ def test_wrong_codes_lock_the_second_step(limited_app):
     make_user(Role.COACH, "coach@example.nl", "Karin")
     http = limited_app.test_client()
     token = csrf_token(http)
-    http.post("/login", data={"email": "coach@example.nl", "password": PASSWORD, "csrf_token": token})
+    http.post(
+        "/login", data={"email": "coach@example.nl", "password": PASSWORD, "csrf_token": token}
+    )
     token = csrf_token(http, "/login/code")
     statuses = [
         http.post("/login/code", data={"code": f"{n:06d}", "csrf_token": token}).status_code

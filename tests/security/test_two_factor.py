@@ -175,8 +175,23 @@ def test_a_reset_link_does_not_skip_the_second_factor(app, client, db, ticking):
     link = f"/reset/{tokens.make_account_token(coach, 'reset')}"
     token = csrf_token(client, link)
     response = client.post(
-        link, data={"password": "een nieuw lang wachtwoord", "confirm": "een nieuw lang wachtwoord", "csrf_token": token}
+        link,
+        data={
+            "password": "een nieuw lang wachtwoord",
+            "confirm": "een nieuw lang wachtwoord",
+            "csrf_token": token,
+        },
     )
     assert response.headers["Location"] == "/login/code"
     assert client.get("/coach").status_code == 302
     assert code_step(client, pyotp.TOTP(TOTP_SECRET).at(ticking.at)).headers["Location"] == "/coach"
+
+
+def test_the_reset_command_switches_it_off_for_a_lost_phone(app, db):
+    coach = make_user(Role.COACH, "coach@example.nl")
+    result = app.test_cli_runner().invoke(args=["security", "reset-two-factor", "COACH@example.nl"])
+    assert result.exit_code == 0, result.output
+    db.expire_all()
+    assert db.get(User, coach.id).totp_secret is None
+    missing = app.test_cli_runner().invoke(args=["security", "reset-two-factor", "x@example.nl"])
+    assert missing.exit_code != 0

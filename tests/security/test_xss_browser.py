@@ -43,11 +43,22 @@ def xss_world(app, content_copy):
         markdown.read_text(encoding="utf-8") + "\n\n" + "\n\n".join(PAYLOADS) + "\n",
         encoding="utf-8",
     )
-    world = build_world(text="\n".join(PAYLOADS), name_a="Anna <img src=x onerror=alert(1)> {{7*7}}")
+    world = build_world(
+        text="\n".join(PAYLOADS), name_a="Anna <img src=x onerror=alert(1)> {{7*7}}"
+    )
     session = _db.session
     for n, payload in enumerate(PAYLOADS):
-        comments.add_comment(session, world.client_a, EXERCISE, payload, author=world.coach_a, now=world.client_a.created_at)
-        coach_notes.add_note(session, world.client_a, payload, author=world.coach_a, now=world.client_a.created_at)
+        comments.add_comment(
+            session,
+            world.client_a,
+            EXERCISE,
+            payload,
+            author=world.coach_a,
+            now=world.client_a.created_at,
+        )
+        coach_notes.add_note(
+            session, world.client_a, payload, author=world.coach_a, now=world.client_a.created_at
+        )
         if len(payload) <= 110:
             make_user(Role.CLIENT, f"x{n}@example.nl", payload, coach=world.coach_a)
     session.commit()
@@ -95,7 +106,7 @@ def test_no_payload_runs_on_any_page(app, xss_world, browser, live_server):
         page = context.new_page()
         page.set_default_timeout(10_000)
         dialogs: list[str] = []
-        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.on("dialog", lambda d, seen=dialogs: (seen.append(d.message), d.dismiss()))
         browser_login(page, user.email)
         for url in urls:
             page.goto(url)
@@ -110,7 +121,8 @@ def test_no_payload_runs_on_any_page(app, xss_world, browser, live_server):
             if violations:
                 problems.append(f"{where}: CSP violations {violations}")
             injected = page.evaluate(
-                f"Array.from(document.querySelectorAll({json.dumps(INJECTED)})).map(e => e.outerHTML.slice(0, 80))"
+                f"Array.from(document.querySelectorAll({json.dumps(INJECTED)}))"
+                ".map(e => e.outerHTML.slice(0, 80))"
             )
             if injected:
                 problems.append(f"{where}: injected elements {injected}")
@@ -162,3 +174,22 @@ def test_json_export_is_json_and_round_trips_the_payloads(app, xss_world):
     dumped = json.dumps(data, ensure_ascii=False)
     for payload in PAYLOADS[:10]:
         assert json.dumps(payload, ensure_ascii=False)[1:-1] in dumped
+
+
+def test_csv_report_cells_never_start_a_formula(app, content_copy):
+    import csv
+    import io
+
+    from tests.security.conftest import client_as
+
+    world = build_world()
+    item = world.client_a.enrollment.items[1]
+    item.flagged = True
+    item.flag_note = "=cmd|' /C calc'!A0"
+    _db.session.commit()
+    http = client_as(app, world, "coach_a")
+    response = http.get(f"/coach/clients/{world.client_a.id}/report.csv")
+    assert response.status_code == 200
+    text = response.get_data(as_text=True).lstrip("\ufeff")
+    cells = [cell for row in csv.reader(io.StringIO(text), delimiter=";") for cell in row]
+    assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@")]
