@@ -101,11 +101,25 @@ class FakeLibrary:
         return FakeExercise(exercise_id, lang)
 
 
+APP_FIXTURES = ("app", "pg_app", "any_app", "mail_app")
+
+
 @pytest.fixture(autouse=True)
-def fake_library(request, monkeypatch):
-    """Use FakeLibrary unless the test is marked `real_library`."""
-    if request.node.get_closest_marker("real_library") is None:
-        monkeypatch.setattr("profiler.library.current_library", lambda: FakeLibrary())
+def fake_library(request):
+    """Use FakeLibrary in the test's app unless the test is marked `real_library`.
+
+    The fake is installed as the app's loaded library (never by patching the function, which
+    modules imported during the test would keep for good).
+    """
+    if request.node.get_closest_marker("real_library") is not None:
+        return
+    from profiler.library import EXTENSION_KEY, _State
+
+    for name in APP_FIXTURES:
+        if name in request.fixturenames:
+            app = request.getfixturevalue(name)
+            # checked=inf: never look at the content folder again for this app
+            app.extensions[EXTENSION_KEY] = _State(FakeLibrary(), ("fake", ()), float("inf"))
 
 
 def pytest_configure(config):
