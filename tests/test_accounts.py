@@ -6,13 +6,13 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-from tests.conftest import PASSWORD, csrf_token, login, make_user
 
 from profiler import accounts, clock, tokens
 from profiler.extensions import db
 from profiler.mail import backend_for
 from profiler.models import Role, User
 from profiler.outbox import send_due
+from tests.conftest import PASSWORD, csrf_token, login, make_user
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

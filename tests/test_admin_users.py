@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from tests.conftest import T0, csrf_token, login
-
 from profiler.enrollments import enroll
 from profiler.models import Answer, AnswerRevision, AuditEvent, Comment, OutboxMail, User
+from tests.conftest import T0, csrf_token, login
 
 
 def test_admin_invites_a_coach_and_the_invitation_is_queued(users, client, db):

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from tests.conftest import browser_login, make_user
 
 from profiler.models import Role
+from tests.conftest import browser_login, make_user
 
 pytestmark = pytest.mark.browser
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date, time
 
 import pytest
-from tests.conftest import T0, make_user
 
 from profiler import plan_changes as pc
 from profiler.enrollments import enroll
 from profiler.models import AuditEvent, Role
+from tests.conftest import T0, make_user
 
 STEPS = ["q_start", "a", "b", "c", "d"]
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from exports.cache import MEMORY
+from profiler.demo_answers import NAME, save_sample_answers
 from profiler.extensions import db as _db
 from profiler.models import Role
 from tests.conftest import T0, login, make_user
-from profiler.demo_answers import NAME, save_sample_answers
 
 
 @pytest.fixture(autouse=True)

@@ -7,11 +7,6 @@ import dataclasses
 from sqlalchemy import event
 
 from profiler import document_builder
-from profiler.documents import choices
-from profiler.extensions import db
-from profiler.library import current_library
-from profiler.models import Role
-from tests.conftest import T0, make_user
 from profiler.demo_answers import (
     JOBS,
     NAME,
@@ -19,6 +14,11 @@ from profiler.demo_answers import (
     PRIVATE_MARKERS,
     save_sample_answers,
 )
+from profiler.documents import choices
+from profiler.extensions import db
+from profiler.library import current_library
+from profiler.models import Role
+from tests.conftest import T0, make_user
 
 
 def build(kind, user, **kwargs):

@@ -12,10 +12,6 @@ from PIL import Image
 from sqlalchemy import select
 
 import exports.pdf
-from profiler.documents.models import DocumentChoices
-from profiler.extensions import db
-from profiler.models import AuditEvent
-from tests.conftest import csrf_token, login
 from profiler.demo_answers import (
     COURSE,
     JOBS,
@@ -23,6 +19,10 @@ from profiler.demo_answers import (
     PITCH_TEXT,
     PRIVATE_MARKERS,
 )
+from profiler.documents.models import DocumentChoices
+from profiler.extensions import db
+from profiler.models import AuditEvent
+from tests.conftest import csrf_token, login
 from tests.exports.pdf_reading import text_of
 
 CV_PAGE = "/me/documents/cv"

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from profiler.demo_answers import NAME, save_sample_answers
 from profiler.extensions import db
 from profiler.models import Role
 from tests.conftest import T0, browser_login, make_user
-from profiler.demo_answers import NAME, save_sample_answers
 from tests.exports.export_samples import portrait
 
 pytestmark = pytest.mark.browser

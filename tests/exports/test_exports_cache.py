@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import stat
 
-from tests.exports import export_samples as samples
 import pytest
 
 import exports.pdf
 from exports import render_pdf_cached
 from exports.cache import MEMORY, PdfCache
+from tests.exports import export_samples as samples
 
 
 @pytest.fixture(autouse=True)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import io
 
 import docx
-from tests.exports import export_samples as samples
 
 from exports import render_docx
+from tests.exports import export_samples as samples
 
 
 def paragraphs(data: bytes) -> list[str]:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from tests.exports import export_samples as samples
-
 from exports.glyphs import printable
 from exports.models import CV_SECTIONS
 from exports.wording import format_month, format_period, speaking_seconds, speaking_time
+from tests.exports import export_samples as samples
 
 
 def test_fingerprint_is_stable_and_sensitive_to_content_and_layout():

@@ -6,10 +6,7 @@ import io
 import shutil
 import subprocess
 
-from tests.exports import export_samples as samples
 import pytest
-from tests.exports.export_samples import SAMPLES
-from tests.exports.pdf_reading import pages_text, text_of
 from pypdf import PdfReader
 
 from exports import render_pdf
@@ -21,6 +18,9 @@ from exports.models import (
     ResumeDocument,
     WorkbookDocument,
 )
+from tests.exports import export_samples as samples
+from tests.exports.export_samples import SAMPLES
+from tests.exports.pdf_reading import pages_text, text_of
 
 
 @pytest.fixture(scope="module")

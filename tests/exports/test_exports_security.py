@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from tests.exports import export_samples as samples
 import pytest
-from tests.exports.pdf_reading import text_of
 
 import exports.pdf
 from exports import render_html, render_pdf
@@ -23,6 +21,8 @@ from exports.models import (
     WorkbookExercise,
     WorkbookPart,
 )
+from tests.exports import export_samples as samples
+from tests.exports.pdf_reading import text_of
 
 PAYLOADS = (
     '<img src="file:///etc/passwd">',
