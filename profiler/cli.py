@@ -17,6 +17,7 @@ def register(app: Flask) -> None:
     """Attach the commands to the app."""
     app.cli.add_command(create_user)
     app.cli.add_command(seed_demo)
+    app.cli.add_command(demo_code)
     app.cli.add_command(outbox_group)
     app.cli.add_command(exercises_group)
     app.cli.add_command(deliver_command)
@@ -65,9 +66,28 @@ def seed_demo() -> None:
 
     logins = seed(db.session, clock.now(), current_app.config)
     db.session.commit()
-    click.echo("Demo logins (password for all: see below):")
+    from .demo import DEMO_TOTP_SECRET
+
+    click.echo("Demo logins:")
     for role, email, password in logins:
         click.echo(f"  {role:7} {email:32} {password}")
+    click.echo(
+        "Coaches and the administrator also need a code from an authenticator app: add the key "
+        f"{DEMO_TOTP_SECRET} to the app, or run `flask --app wsgi demo-code` for the current code."
+    )
+
+
+@click.command("demo-code")
+@with_appcontext
+def demo_code() -> None:
+    """Print the current login code of the demo coaches and administrator (not in production)."""
+    import pyotp
+
+    from .demo import DEMO_TOTP_SECRET
+
+    if current_app.config.get("ENV") == "production":
+        raise click.ClickException("demo-code is not available in production.")
+    click.echo(pyotp.TOTP(DEMO_TOTP_SECRET).at(clock.now()))
 
 
 @click.group("outbox")

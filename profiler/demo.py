@@ -16,6 +16,10 @@ from .library import current_library
 from .models import CoachNote, Comment, Enrollment, Role, User
 
 DEMO_PASSWORD = "profiler-demo-2026"
+# Coaches and administrators must log in with a second step (an authenticator code). The demo
+# staff share this known secret so a local tryout works; `flask --app wsgi demo-code` prints
+# the current code, or add the secret to any authenticator app.
+DEMO_TOTP_SECRET = "PROFILERDEMOSECRETKEYFORLOCALUSE"
 PROGRAM = "persoonlijk_profiel"
 
 PEOPLE = [
@@ -56,8 +60,17 @@ def seed(session: Session, now: datetime, config: Any) -> list[tuple[str, str, s
         user = accounts.find_by_email(session, email)
         if user is None:
             coach = by_email.get(coach_email) if coach_email else None
-            user = accounts.create_user(session, email=email, name=name, role=role,
-                                        password=DEMO_PASSWORD, coach=coach, now=now)
+            user = accounts.create_user(
+                session,
+                email=email,
+                name=name,
+                role=role,
+                password=DEMO_PASSWORD,
+                coach=coach,
+                now=now,
+            )
+            if role is not Role.CLIENT:
+                user.totp_secret = DEMO_TOTP_SECRET
         by_email[email] = user
         logins.append((role.value, email, DEMO_PASSWORD))
     for email, stage in STAGES.items():
@@ -77,9 +90,15 @@ def _train(session: Session, client: User, coach: User, stage: Stage, now: datet
     library = current_library()
     program = library.programs[PROGRAM]
     start = now - timedelta(days=stage.days_ago)
-    enrollment = enroll(session, client, program_id=PROGRAM, steps=list(program.steps),
-                        start_date=start.date(), now=start,
-                        weekdays=(0, 1, 2, 3, 4, 5, 6) if stage.finished else (0, 1, 2, 3, 4))
+    enrollment = enroll(
+        session,
+        client,
+        program_id=PROGRAM,
+        steps=list(program.steps),
+        start_date=start.date(),
+        now=start,
+        weekdays=(0, 1, 2, 3, 4, 5, 6) if stage.finished else (0, 1, 2, 3, 4),
+    )
     sample = sample_answers()
     for index, item in enumerate(enrollment.items[: stage.opened]):
         opened_at = start + timedelta(days=min(index, stage.days_ago))
@@ -108,8 +127,9 @@ def _train(session: Session, client: User, coach: User, stage: Stage, now: datet
     _coaching(session, client, coach, enrollment, stage, now)
 
 
-def _questionnaire_scores(session: Session, client: User, exercise_id: str,
-                          values: dict[str, Any], at: datetime) -> None:
+def _questionnaire_scores(
+    session: Session, client: User, exercise_id: str, values: dict[str, Any], at: datetime
+) -> None:
     """Store a questionnaire's scores the way the client pages do."""
     exercise = current_library().get(exercise_id, client.locale)
     if exercise is None or exercise.kind != "questionnaire":
@@ -118,8 +138,9 @@ def _questionnaire_scores(session: Session, client: User, exercise_id: str,
         checkins.record(session, client, dims, now=at, kind=exercise_id)
 
 
-def _coaching(session: Session, client: User, coach: User, enrollment: Enrollment,
-              stage: Stage, now: datetime) -> None:
+def _coaching(
+    session: Session, client: User, coach: User, enrollment: Enrollment, stage: Stage, now: datetime
+) -> None:
     """Comments, a flag, check-ins, a session date and a private note."""
     if stage.done == 0:
         return
@@ -127,19 +148,32 @@ def _coaching(session: Session, client: User, coach: User, enrollment: Enrollmen
     flagged = done[-1]
     flagged.flagged = True
     flagged.flag_note = "Ik twijfel of dit echt bij mij past. Kunnen we het hierover hebben?"
-    session.add(Comment(client_id=client.id, author_id=coach.id, exercise_id=done[0].exercise_id,
-                        body="Mooi hoe eerlijk je dit beschrijft. Neem je dit mee naar ons "
-                             "gesprek van donderdag?", created_at=now - timedelta(days=1)))
-    session.add(CoachNote(client_id=client.id, author_id=coach.id,
-                          body="Energie wisselt per week. Tempo laag houden, twee uur per week.",
-                          created_at=now - timedelta(days=3)))
+    session.add(
+        Comment(
+            client_id=client.id,
+            author_id=coach.id,
+            exercise_id=done[0].exercise_id,
+            body="Mooi hoe eerlijk je dit beschrijft. Neem je dit mee naar ons "
+            "gesprek van donderdag?",
+            created_at=now - timedelta(days=1),
+        )
+    )
+    session.add(
+        CoachNote(
+            client_id=client.id,
+            author_id=coach.id,
+            body="Energie wisselt per week. Tempo laag houden, twee uur per week.",
+            created_at=now - timedelta(days=3),
+        )
+    )
     enrollment.next_session_on = (now + timedelta(days=3)).date()
     enrollment.last_session_at = now - timedelta(days=4)
     for weeks_ago, uncertainty, confidence in ((3, 8, 3), (2, 7, 4), (1, 6, 5), (0, 5, 6)):
         at = now - timedelta(weeks=weeks_ago, hours=2)
         if at.date() >= enrollment.start_date:
-            checkins.record(session, client,
-                            {"uncertainty": float(uncertainty), "confidence": float(confidence)},
-                            now=at)
-
-
+            checkins.record(
+                session,
+                client,
+                {"uncertainty": float(uncertainty), "confidence": float(confidence)},
+                now=at,
+            )

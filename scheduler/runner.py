@@ -33,6 +33,7 @@ from profiler.extensions import db
 from profiler.mail import backend_for
 from profiler.models import SchedulerLease
 from profiler.outbox import send_due
+from profiler.retention import purge_finished
 
 log = logging.getLogger("scheduler")
 
@@ -166,8 +167,30 @@ class Runner:
             finally:
                 db.session.remove()
 
+    def purge(self) -> None:
+        """Job: remove finished enrollments past the retention period (idempotent)."""
+        if not self.is_active() or self.stopping.is_set():
+            return
+        with self._tick_lock, self.app.app_context():
+            try:
+                purged = purge_finished(
+                    db.session, clock.now(), int(self.app.config["RETENTION_MONTHS"])
+                )
+                db.session.commit()
+                if purged.clients or purged.enrollments:
+                    log.info(
+                        "retention: removed %d clients, %d enrollments",
+                        purged.clients,
+                        purged.enrollments,
+                    )
+            except Exception:
+                db.session.rollback()
+                log.exception("retention purge failed")
+            finally:
+                db.session.remove()
+
     def add_jobs(self, scheduler: BaseScheduler) -> None:
-        """The three jobs; coalesced, one instance each, generous misfire grace."""
+        """The jobs; coalesced, one instance each, generous misfire grace."""
         now = datetime.now(scheduler.timezone)
         common: dict[str, Any] = dict(coalesce=True, max_instances=1, misfire_grace_time=3600)
         scheduler.add_job(
@@ -192,6 +215,14 @@ class Runner:
             seconds=setting(self.app, "SCHEDULER_SEND_SECONDS"),
             id="outbox",
             next_run_time=now + timedelta(seconds=2),
+            **common,
+        )
+        scheduler.add_job(
+            self.purge,
+            "interval",
+            hours=6,
+            id="retention",
+            next_run_time=now + timedelta(minutes=1),
             **common,
         )
 

@@ -72,12 +72,27 @@ def mark_done(
         now=now,
         exercise=item.exercise_id,
     )
+    enrollment = item.enrollment
+    if enrollment.finished_at is None and all(
+        i.done_at is not None for i in enrollment.items if not i.skipped
+    ):
+        # The whole plan is done: the dashboard shows "afgerond" and retention counts from here.
+        enrollment.finished_at = now
+        audit.record(
+            session,
+            actor=client,
+            client=client,
+            action="plan.finished",
+            now=now,
+            enrollment_id=enrollment.id,
+        )
     return True
 
 
 def reopen(item: PlanItem) -> None:
     """Not done after all (the client wants to keep working on it)."""
     item.done_at = None
+    item.enrollment.finished_at = None
 
 
 @dataclass

@@ -106,3 +106,28 @@ def test_answers_of_one_client_never_mix_with_another(db, sanne, users):
     answers.save_answers(db, users["client_a"], EX, {"then_now": "van Anna"}, now=NOW)
     assert answers.answers_for(db, sanne, EX)["then_now"].value == "van Sanne"
     assert answers.all_answers(db, users["client_a"]) == {EX: {"then_now": "van Anna"}}
+
+
+def test_the_plan_is_finished_when_every_item_is_done_and_reopened_when_one_is_not(app, db):
+    from datetime import UTC, date, datetime
+
+    from profiler.client import progress
+    from profiler.enrollments import enroll
+    from profiler.models import Role
+    from tests.conftest import make_user
+
+    now = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
+    client = make_user(Role.CLIENT, "fin@example.nl", "Fin")
+    enrollment = enroll(
+        db, client, program_id="p", steps=["a", "b", "c"], start_date=date(2026, 3, 2), now=now
+    )
+    a, b, c = enrollment.items
+    c.skipped = True
+    for item in (a, b):
+        item.unlocked_at = now
+    progress.mark_done(db, client, a, now=now, kind="exercise")
+    assert enrollment.finished_at is None
+    progress.mark_done(db, client, b, now=now, kind="exercise")
+    assert enrollment.finished_at == now
+    progress.reopen(b)
+    assert enrollment.finished_at is None
