@@ -155,10 +155,15 @@ def exercise(exercise_id: str):
     everything = answer_service.all_answers(db.session, current_user)
     values, errors = engine.parse_answers(definition, request.form, everything, lang)
     blanks = engine.blank_entries_requested(definition, request.form)
+    # Only fields the page actually sent (each carries its revision marker) are saved: a
+    # post without a field must never empty its stored answer.
+    expected = _expected(request.form)
+    values = {key: value for key, value in values.items() if key in expected}
+    errors = {key: errs for key, errs in errors.items() if key.split(".", 1)[0] in expected}
     submission = progress.Submission(
         values=values,
         errors=errors,
-        expected=_expected(request.form),
+        expected=expected,
         flagged=bool(form.flagged.data),
         flag_note=None if form.flag_note.errors else form.flag_note.data,
         finishing=bool(form.done.data) and not _wants_json(),

@@ -15,7 +15,10 @@ URL = "/me/exercises/self_image"
 
 
 def form_for(client, url=URL, **fields):
+    """What the browser would send: the CSRF token, each field's revision marker, the fields."""
+    html = client.get(url).get_data(as_text=True)
     data = {"csrf_token": csrf_token(client, url)}
+    data.update(re.findall(r'name="(_rev-[a-z0-9_]+)" value="(\d+)"', html))
     data.update(fields)
     return data
 

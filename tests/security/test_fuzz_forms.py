@@ -154,11 +154,6 @@ def test_no_form_post_gives_a_server_error_or_changes_a_stored_answer(app, world
     print(totals)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="reported: a post to /me/exercises/<id> without a text field empties its answer "
-    "(the earlier text stays in the revisions); fields missing from the post should be left alone",
-)
 def test_a_post_missing_a_text_field_leaves_its_answer_alone(app, world):
     http = client_as(app, world, "client_a")
     token = csrf_token(http, "/account/two-factor")
