@@ -104,3 +104,21 @@ def may_see_client(user: User, client: User) -> bool:
     if user.role != Role.COACH.value:
         return False
     return client.coach_id in coach_ids_acting_as(db.session, user)
+
+
+@login_manager.unauthorized_handler
+def _unauthorized():
+    """Not logged in (or logged out by the idle timeout): JSON callers such as autosave get a
+    401 they can explain, so the typed text stays on the page; browsers go to the login page
+    and come back afterwards."""
+    from flask import jsonify, redirect, request
+    from flask_babel import gettext as _
+    from flask_login import login_url
+
+    if request.accept_mimetypes.best == "application/json":
+        message = _(
+            "Je bent uitgelogd. Log in een ander tabblad opnieuw in; je tekst staat hier "
+            "nog en wordt daarna bewaard."
+        )
+        return jsonify(error=message, login=True), 401
+    return redirect(login_url(login_manager.login_view, next_url=request.url))

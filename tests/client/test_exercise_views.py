@@ -212,3 +212,14 @@ def test_the_workbook_shows_answers_by_part_and_scores_as_a_chart(sanne_client, 
     assert "Persoonlijkheid" in html and "Rustiger geworden" in html
     assert html.count("<svg") >= 1
     assert scale.items[0].text not in html  # statements are summed up, not listed one by one
+
+
+def test_autosave_after_logout_gets_a_401_it_can_explain(app):
+    http = app.test_client()
+    response = http.post(URL, data={"f.then_now": "tekst"}, headers={"Accept": "application/json"})
+    assert response.status_code in (400, 401)  # CSRF may answer first; never a redirect to HTML
+    anonymous = app.test_client().get(URL, headers={"Accept": "application/json"})
+    assert anonymous.status_code == 401
+    assert "uitgelogd" in anonymous.get_json()["error"]
+    page = app.test_client().get(URL)
+    assert page.status_code == 302 and page.headers["Location"].startswith("/login?next=")
