@@ -38,6 +38,7 @@ def test_started_once_per_app(app, monkeypatch):
             "lease",
             "deliver",
             "outbox",
+            "retention",
         }
     finally:
         app.extensions["scheduler"].shutdown(wait=False)

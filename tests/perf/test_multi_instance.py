@@ -6,6 +6,7 @@ The processes run the commands production runs (`gunicorn -c gunicorn.conf.py ws
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import threading
@@ -106,15 +107,23 @@ def test_two_webs_and_two_schedulers_share_one_postgres(pg_url, smtp_server, tmp
 
         def write(session: HttpSession) -> None:
             csrf = session.csrf(page) if session is not sessions[0] else token
+            revision = "0"  # like the page: each save sends the revision it last saw
             for n in range(SAVES):
                 web = webs[n % 2]
                 session.host, session.port = "127.0.0.1", web.port
-                status, _, _ = session.request(
+                status, _, body = session.request(
                     "POST",
                     page,
-                    {"csrf_token": csrf, names[0]: f"versie {n}"},
+                    {
+                        "csrf_token": csrf,
+                        f"_rev-{data.field_id}": revision,
+                        names[0]: f"versie {n}",
+                    },
                     headers={"Accept": "application/json"},
                 )
+                if status == 200:
+                    revisions = json.loads(body).get("revisions", {})
+                    revision = str(revisions.get(data.field_id, revision))
                 with lock:
                     statuses[status] += 1
 
