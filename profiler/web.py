@@ -5,7 +5,18 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from flask import Flask, abort, g, jsonify, redirect, render_template, request, session, url_for
+from flask import (
+    Flask,
+    abort,
+    current_app,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
@@ -45,7 +56,7 @@ def _before() -> None:
     if not current_user.is_authenticated:
         return
     now = clock.now()
-    limit = timedelta(minutes=current_app_config("IDLE_TIMEOUT_MINUTES"))
+    limit = timedelta(minutes=current_app.config["IDLE_TIMEOUT_MINUTES"])
     last = session.get("seen")
     if last is not None and now.timestamp() - float(last) > limit.total_seconds():
         logout_user()
@@ -57,9 +68,7 @@ def _before() -> None:
 
 
 # Reachable while a coach or administrator still has to set up two-factor login.
-SETUP_ENDPOINTS = frozenset(
-    {"auth.two_factor", "auth.logout", "static", "set_language", "healthz"}
-)
+SETUP_ENDPOINTS = frozenset({"auth.two_factor", "auth.logout", "static", "set_language", "healthz"})
 
 
 def _require_two_factor_setup():
@@ -72,13 +81,6 @@ def _require_two_factor_setup():
                 return jsonify(error=_("Stel eerst inloggen met een code in.")), 403
             return redirect(url_for("auth.two_factor"))
     return None
-
-
-def current_app_config(name: str):
-    """Read a config value of the current app."""
-    from flask import current_app
-
-    return current_app.config[name]
 
 
 def _security_headers(response):
@@ -94,7 +96,7 @@ def _security_headers(response):
     response.headers["Referrer-Policy"] = "same-origin"
     response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
     response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
-    if current_app_config("ENV") == "production":
+    if current_app.config["ENV"] == "production":
         response.headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
     if request.path.startswith(NO_STORE_PREFIXES) or current_user.is_authenticated:
         response.headers["Cache-Control"] = "no-store"
@@ -177,7 +179,7 @@ def healthz():
 def set_language():
     """Switch the interface language (stored on the account when logged in)."""
     lang = request.form.get("lang", "")
-    if lang in current_app_config("LANGUAGES"):
+    if lang in current_app.config["LANGUAGES"]:
         session["lang"] = lang
         if current_user.is_authenticated:
             current_user.locale = lang
