@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from .. import audit
 from ..models import Role, Substitute, User
+from ..user_admin import coaches
 
 
 class SubstituteError(Exception):
@@ -22,13 +23,7 @@ class SubstituteError(Exception):
 
 def colleagues(session: Session, coach: User) -> list[User]:
     """Other active coaches, by name."""
-    return list(
-        session.scalars(
-            select(User)
-            .where(User.role == Role.COACH.value, User.active.is_(True), User.id != coach.id)
-            .order_by(User.name)
-        )
-    )
+    return [other for other in coaches(session) if other.id != coach.id]
 
 
 def substitutes_of(session: Session, coach: User) -> list[User]:
