@@ -112,6 +112,8 @@ def test_admin_saves_an_exercise_by_keyboard(app, live_server, page, content_cop
     tab_to(page, "#source")
     page.keyboard.press("Control+End")
     page.keyboard.type("\nMet het toetsenbord getypt.\n")
+    # let the live preview's request finish, so the save is not racing it
+    page.wait_for_load_state("networkidle")
     tab_to(page, "[name=save]")
     press_and_wait(page)
     assert "Opgeslagen" in flash_text(page)
