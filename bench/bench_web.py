@@ -19,9 +19,18 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import quote_plus
 
+from sqlalchemy import Integer
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import Gunicorn, HttpSession, databases, production_app, wrk  # noqa: E402
+from harness import (  # noqa: E402
+    Gunicorn,
+    HttpSession,
+    WrkSession,
+    databases,
+    production_app,
+    wrk,
+)
 
 TARGET_RATIO = 0.40
 TARGET_P95 = 3.0
@@ -66,15 +75,27 @@ class FormFields(HTMLParser):
             self.in_form = False
 
 
-def autosave_body(html: str, field_name: str) -> str:
-    """The form as a URL-encoded body, `field_name` last so wrk can append a counter."""
+def autosave_session(cookie: str, html: str, field_id: str) -> WrkSession:
+    """The form as the browser's autosave posts it, split around the typed field.
+
+    Every field and revision marker the page holds, then `_rev-<field_id>=` (the revision
+    the connection last got back) and `f.<field_id>=` with a text that wrk makes different
+    in every request, as typing does.
+    """
     parser = FormFields()
     parser.feed(html)
-    pairs = [(k, v) for k, v in parser.pairs if k != field_name and not k.startswith("_rev-")]
-    if not any(k == "csrf_token" for k, _ in pairs):
+    name, marker = f"f.{field_id}", f"_rev-{field_id}"
+    rev = next((v for k, v in parser.pairs if k == marker), None)
+    pairs = [(k, v) for k, v in parser.pairs if k not in (name, marker)]
+    if rev is None or not any(k == "csrf_token" for k, _ in pairs):
         raise RuntimeError("the exercise page has no autosave form with a CSRF token")
-    body = "&".join(f"{quote_plus(k)}={quote_plus(v)}" for k, v in pairs)
-    return body + f"&{quote_plus(field_name)}=" + quote_plus("Ik heb vandaag weer geschreven ")
+    head = "&".join(f"{quote_plus(k)}={quote_plus(v)}" for k, v in pairs)
+    return WrkSession(
+        cookie=cookie,
+        head=f"{head}&{quote_plus(marker)}=",
+        rev=rev,
+        tail=f"&{quote_plus(name)}=" + quote_plus("Ik heb vandaag weer geschreven "),
+    )
 
 
 def prepare(db_url: str):
@@ -92,45 +113,94 @@ def prepare(db_url: str):
     return data
 
 
+def saved_revisions(db_url: str, field_id: str) -> tuple[int, int]:
+    """Revisions of the autosaved field in the database, and how many were kept as conflicts."""
+    from sqlalchemy import func, select
+
+    from profiler.extensions import db
+    from profiler.models import Answer, AnswerRevision
+
+    app = production_app(db_url)
+    with app.app_context():
+        query = (
+            select(func.count(), func.coalesce(func.sum(AnswerRevision.conflict.cast(Integer)), 0))
+            .join(Answer, Answer.id == AnswerRevision.answer_id)
+            .where(Answer.field_id == field_id)
+        )
+        total, conflicts = db.session.execute(query).one()
+        db.session.remove()
+        db.engine.dispose()
+    return int(total), int(conflicts)
+
+
 def run(kind: str, db_url: str, seconds: float, connections: int) -> list[dict]:
     """All routes on one database; returns one result dict per route."""
-    from tests.perf.dataset import PASSWORD, TOTP_SECRET
+    from tests.perf.dataset import PASSWORD, TOTP_SECRET, client_email
 
     started = time.perf_counter()
     data = prepare(db_url)
     print(f"[{kind}] data ready in {time.perf_counter() - started:.1f} s", flush=True)
     with Gunicorn(db_url) as server:
-        client = HttpSession(server.url)
-        client.login(data.client_email, PASSWORD)
+        page = f"/me/exercises/{data.exercise_id}"
+        writers = []  # one client per connection for the autosave, each typing in its own tab
+        for index in range(connections):
+            writer = HttpSession(server.url)
+            writer.login(client_email(index), PASSWORD)
+            writers.append(writer)
+
+        def typing() -> list[WrkSession]:
+            """Each writer's form as its page shows it now (with the latest revisions)."""
+            sessions = []
+            for index, writer in enumerate(writers):
+                status, _, html = writer.request("GET", page)
+                assert status == 200, f"exercise page of client {index}: {status}"
+                sessions.append(autosave_session(writer.cookie_header(), html, data.field_id))
+            return sessions
+
+        client = WrkSession(cookie=writers[0].cookie_header())
         coach = HttpSession(server.url)
         coach.login(data.coach_email, PASSWORD, TOTP_SECRET)
-        page = f"/me/exercises/{data.exercise_id}"
-        status, _, html = client.request("GET", page)
-        assert status == 200, f"exercise page: {status}"
-        body = autosave_body(html, data.field_id)
         status, _, coach_html = coach.request("GET", "/coach")
         assert status == 200 and "Client 00199" in coach_html, "coach dashboard lacks clients"
         routes = [
-            ("baseline /healthz", "/healthz", {}),
-            ("/me", "/me", dict(cookie=client.cookie_header())),
-            ("exercise page", page, dict(cookie=client.cookie_header())),
+            ("baseline /healthz", "/healthz", dict(sessions=[WrkSession()])),
+            ("/me", "/me", dict(sessions=[client])),
+            ("exercise page", page, dict(sessions=[client])),
             (
                 "autosave POST",
                 page,
                 dict(
-                    cookie=client.cookie_header(),
+                    sessions=typing,
+                    threads=connections,
                     method="POST",
-                    body_prefix=body,
+                    track=data.field_id,
                     headers={"Accept": "application/json"},
                 ),
             ),
-            ("/coach (200 clients)", "/coach", dict(cookie=coach.cookie_header())),
+            (
+                "/coach (200 clients)",
+                "/coach",
+                dict(sessions=[WrkSession(cookie=coach.cookie_header())]),
+            ),
         ]
         results = []
-        for name, path, options in routes:
+        for name, path, fixed in routes:
+            options = dict(fixed)
+            if callable(options["sessions"]):
+                options["sessions"] = options["sessions"]()
             wrk(server.url + path, connections=connections, seconds=2, **options)  # warm-up
+            if callable(fixed["sessions"]):  # the warm-up moved the revisions on
+                options["sessions"] = fixed["sessions"]()
+                before, _ = saved_revisions(db_url, data.field_id)
             result = wrk(server.url + path, connections=connections, seconds=seconds, **options)
             results.append(dict(db=kind, route=name, result=result))
+            if callable(fixed["sessions"]):
+                after, conflicts = saved_revisions(db_url, data.field_id)
+                print(
+                    f"[{kind}] {name}: {after - before} revisions written for "
+                    f"{result.requests} requests; {conflicts} kept as conflicts",
+                    flush=True,
+                )
             print(
                 f"[{kind}] {name:<22} {result.rps:8.1f} req/s  p50 {result.p50_ms:7.1f} ms  "
                 f"p95 {result.p95_ms:7.1f} ms  bad {result.bad}",

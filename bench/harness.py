@@ -216,10 +216,13 @@ class HttpSession:
 
 
 WRK_SCRIPT = r"""
-local cookie, body_prefix, method = %(cookie)s, %(body_prefix)s, %(method)s
+-- sessions: one per connection when there are as many threads as connections; each has a
+-- cookie and, for a POST, a body `head .. rev .. tail .. counter`. When `track` names a
+-- field, the revision the server answers with goes into the next request of that
+-- connection, as the autosave script in the browser does.
+local sessions, track = %(sessions)s, %(track)s
 local threads = {}
-wrk.method = method
-wrk.headers["Cookie"] = cookie
+wrk.method = %(method)s
 wrk.headers["User-Agent"] = %(agent)s
 %(extra_headers)s
 function setup(thread)
@@ -230,18 +233,26 @@ function init(args)
   bad = 0
   n = 0
   statuses = {}
+  mine = sessions[((id - 1) %% #sessions) + 1]
+  rev = mine.rev
+  wrk.headers["Cookie"] = mine.cookie
 end
 function request()
-  if body_prefix == "" then
+  if mine.head == "" then
     return wrk.format()
   end
   n = n + 1
-  return wrk.format(nil, nil, nil, body_prefix .. id .. "-" .. n)
+  return wrk.format(nil, nil, nil, mine.head .. rev .. mine.tail .. id .. "-" .. n)
 end
 function response(status, headers, body)
   if status ~= %(expect)d then
     bad = bad + 1
     statuses[status] = (statuses[status] or 0) + 1
+  elseif track ~= "" then
+    local _, stop = string.find(body, '"' .. track .. '":', 1, true)
+    if stop then
+      rev = string.match(body, "^%%s*(%%d+)", stop + 1) or rev
+    end
   end
 end
 function done(summary, latency, requests)
@@ -281,25 +292,44 @@ class WrkResult:
         return self.requests / self.seconds if self.seconds else 0.0
 
 
+@dataclass
+class WrkSession:
+    """What one connection sends: its cookie and, for a POST, `head + rev + tail + counter`."""
+
+    cookie: str = ""
+    head: str = ""
+    rev: str = ""
+    tail: str = ""
+
+    def lua(self) -> str:
+        """As a Lua table literal."""
+        fields = ", ".join(f"{k} = {_lua(v)}" for k, v in vars(self).items())
+        return "{" + fields + "}"
+
+
 def wrk(
     url: str,
     *,
     connections: int,
     seconds: float,
-    cookie: str = "",
+    sessions: list[WrkSession],
     method: str = "GET",
-    body_prefix: str = "",
+    track: str = "",
     headers: dict[str, str] | None = None,
     expect: int = 200,
     threads: int = 2,
 ) -> WrkResult:
-    """Run wrk against `url`; a POST body is body_prefix + a per-request counter."""
+    """Run wrk against `url`; thread i uses sessions[i % len(sessions)].
+
+    With as many threads as connections, every connection is its own user. `track` is a
+    field whose revision the JSON answer carries; it is sent back in the next request.
+    """
     extra = "\n".join(f"wrk.headers[{_lua(k)}] = {_lua(v)}" for k, v in (headers or {}).items())
-    if body_prefix:
+    if any(s.head for s in sessions):
         extra += '\nwrk.headers["Content-Type"] = "application/x-www-form-urlencoded"'
     script = WRK_SCRIPT % dict(
-        cookie=_lua(cookie),
-        body_prefix=_lua(body_prefix),
+        sessions="{" + ", ".join(s.lua() for s in sessions) + "}",
+        track=_lua(track),
         method=_lua(method),
         agent=_lua(USER_AGENT),
         extra_headers=extra,

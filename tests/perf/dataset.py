@@ -53,6 +53,11 @@ class Dataset:
     clients: int
 
 
+def client_email(index: int) -> str:
+    """The login of the bench's client number `index` (0 is the one with most answers)."""
+    return f"client{index}@bench.test"
+
+
 def program_steps(library: Any) -> list[str]:
     """The real default program's steps, from the loaded library."""
     return list(library.programs[PROGRAM].steps)
@@ -230,7 +235,7 @@ def build(
     )
     staff = _ids(session, [ADMIN_EMAIL, COACH_EMAIL])
     coach_id, admin_id = staff[COACH_EMAIL], staff[ADMIN_EMAIL]
-    emails = [f"client{i}@bench.test" for i in range(clients)]
+    emails = [client_email(i) for i in range(clients)]
     _users(
         session,
         [
