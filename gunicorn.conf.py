@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 
 bind = os.environ.get("PROFILER_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("PROFILER_WORKERS", multiprocessing.cpu_count() * 2 + 1))
-threads = int(os.environ.get("PROFILER_THREADS", "2"))
+# One thread per worker: the pages are CPU-bound Python, and a second thread in the same
+# process waits for the GIL after every database call (up to the 5 ms switch interval each
+# time). Measured with bench/bench_web.py at 20 connections: the exercise page served
+# 54 req/s with 2 threads per worker and 125 req/s with 1. gthread still keeps connections
+# alive between requests.
+threads = int(os.environ.get("PROFILER_THREADS", "1"))
 worker_class = "gthread"
 timeout = 60
 graceful_timeout = 30
@@ -40,9 +46,16 @@ def _warm(app) -> None:
 
 
 def when_ready(server) -> None:
-    """Master, preloaded app: warm it before the first worker is forked."""
+    """Master, preloaded app: warm it before the first worker is forked.
+
+    Then move everything loaded so far out of the garbage collector's reach: the workers
+    share those pages with the master instead of copying them when a collection touches
+    them, and collections only walk what a request allocates.
+    """
     if server.cfg.preload_app:
         _warm(server.app.wsgi())
+        gc.collect()
+        gc.freeze()
 
 
 def post_fork(server, worker) -> None:

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import and_, bindparam, select, update
+from sqlalchemy.orm import Session
 
 from .models import Answer, AnswerRevision, User
 
@@ -72,13 +72,93 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def answers_for(session: Session, client: User, exercise_id: str) -> dict[str, Answer]:
-    """The client's answers to one exercise, by field id (removed fields included)."""
+    """The client's answers to one exercise, by field id (removed fields included).
+
+    Without their revisions: those grow with every autosave, and a save or a page needs at
+    most one of them (see `_value_at`) or the few kept on a conflict (`open_conflicts`).
+    """
     rows = session.scalars(
-        select(Answer)
-        .where(Answer.client_id == client.id, Answer.exercise_id == exercise_id)
-        .options(selectinload(Answer.revisions))
+        select(Answer).where(Answer.client_id == client.id, Answer.exercise_id == exercise_id)
     ).all()
     return {a.field_id: a for a in rows}
+
+
+@dataclass(frozen=True)
+class StoredAnswer:
+    """A stored answer as a page reads it (not for changing)."""
+
+    id: int
+    field_id: str
+    value: Any
+    revision: int
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class KeptRevision:
+    """A text from another tab, kept on a conflict."""
+
+    revision: int
+    value: Any
+    created_at: datetime
+
+
+@dataclass
+class PageAnswers:
+    """What an exercise page needs of the client's answers, read in one query."""
+
+    values: dict[str, dict[str, Any]]  # every exercise: field id -> current value
+    stored: dict[str, StoredAnswer]  # the page's exercise, by field id
+    conflicts: dict[str, list[KeptRevision]]  # the page's exercise: open conflicts by field
+
+    @property
+    def answered(self) -> dict[str, int]:
+        """Exercise id -> number of stored fields (the plan's "answered" counts)."""
+        return {exercise_id: len(fields) for exercise_id, fields in self.values.items()}
+
+
+# Built once (see for_exercise_page): only kept conflict revisions of the page's exercise
+# are joined, never the whole history.
+_PAGE_ANSWERS = (
+    select(
+        Answer.id,
+        Answer.exercise_id,
+        Answer.field_id,
+        Answer.value,
+        Answer.revision,
+        Answer.updated_at,
+        AnswerRevision.revision,
+        AnswerRevision.value,
+        AnswerRevision.created_at,
+    )
+    .outerjoin(
+        AnswerRevision,
+        and_(
+            AnswerRevision.answer_id == Answer.id,
+            AnswerRevision.conflict.is_(True),
+            Answer.exercise_id == bindparam("exercise_id"),
+        ),
+    )
+    .where(Answer.client_id == bindparam("client_id"))
+    .order_by(Answer.id, AnswerRevision.revision)
+)
+
+
+def for_exercise_page(session: Session, client_id: int, exercise_id: str) -> PageAnswers:
+    """All current values of the client, with the stored rows and open conflicts of one
+    exercise, in one query."""
+    rows = session.execute(_PAGE_ANSWERS, {"client_id": client_id, "exercise_id": exercise_id})
+    result = PageAnswers({}, {}, {})
+    for answer_id, ex_id, field_id, value, revision, updated, kept_rev, kept_value, kept_at in rows:
+        result.values.setdefault(ex_id, {})[field_id] = value
+        if ex_id != exercise_id:
+            continue
+        result.stored[field_id] = StoredAnswer(answer_id, field_id, value, revision, updated)
+        if kept_rev is not None and kept_rev != revision:
+            result.conflicts.setdefault(field_id, []).append(
+                KeptRevision(kept_rev, kept_value, kept_at)
+            )
+    return result
 
 
 def all_answers(session: Session, client: User) -> dict[str, dict[str, Any]]:
@@ -99,13 +179,14 @@ def current_revisions(answers: Mapping[str, Answer]) -> dict[str, int]:
     return {field_id: answer.revision for field_id, answer in answers.items()}
 
 
-def _value_at(answer: Answer | None, revision: int) -> Any:
-    if answer is None or revision <= 0:
+def _value_at(session: Session, answer: Answer | None, revision: int) -> Any:
+    if answer is None or answer.id is None or revision <= 0:
         return None
-    for rev in answer.revisions:
-        if rev.revision == revision:
-            return rev.value
-    return None
+    return session.scalar(
+        select(AnswerRevision.value).where(
+            AnswerRevision.answer_id == answer.id, AnswerRevision.revision == revision
+        )
+    )
 
 
 def save_answers(
@@ -133,13 +214,13 @@ def save_answers(
         base = expected.get(field_id)
         current_rev = answer.revision if answer else 0
         if base is not None and base != current_rev:
-            if _same(value, _value_at(answer, base)):
+            if _same(value, _value_at(session, answer, base)):
                 # This tab did not touch the field; the newer text from the other tab stays.
                 result.stale.append(field_id)
                 result.revisions[field_id] = base
                 continue
             assert answer is not None  # current_rev > base >= 0 means a row exists
-            _mark_conflict(answer, current_rev)
+            _mark_conflict(session, answer, current_rev)
             result.conflicts.append(Conflict(field_id, answer.value, current_rev, current_rev + 1))
         if answer is None:
             answer = Answer(
@@ -156,8 +237,11 @@ def save_answers(
         answer.revision += 1
         answer.value = value
         answer.updated_at = now
-        answer.revisions.append(
-            AnswerRevision(revision=answer.revision, value=value, created_at=now, conflict=False)
+        # Added through the session, not answer.revisions: appending would load them all.
+        session.add(
+            AnswerRevision(
+                answer=answer, revision=answer.revision, value=value, created_at=now, conflict=False
+            )
         )
         result.changed.append(field_id)
         result.revisions[field_id] = answer.revision
@@ -165,31 +249,45 @@ def save_answers(
     return result
 
 
-def _mark_conflict(answer: Answer, revision: int) -> None:
-    for rev in answer.revisions:
-        if rev.revision == revision:
-            rev.conflict = True
+def _mark_conflict(session: Session, answer: Answer, revision: int) -> None:
+    session.execute(
+        update(AnswerRevision)
+        .where(AnswerRevision.answer_id == answer.id, AnswerRevision.revision == revision)
+        .values(conflict=True)
+    )
 
 
-def open_conflicts(answers: Mapping[str, Answer]) -> dict[str, list[AnswerRevision]]:
+def open_conflicts(
+    session: Session, answers: Mapping[str, Answer]
+) -> dict[str, list[AnswerRevision]]:
     """Per field, the other-tab texts kept on a conflict that the client has not yet closed."""
+    by_id = {answer.id: field_id for field_id, answer in answers.items() if answer.id is not None}
+    if not by_id:
+        return {}
+    rows = session.scalars(
+        select(AnswerRevision)
+        .where(AnswerRevision.answer_id.in_(by_id), AnswerRevision.conflict.is_(True))
+        .order_by(AnswerRevision.answer_id, AnswerRevision.revision)
+    ).all()
     result: dict[str, list[AnswerRevision]] = {}
-    for field_id, answer in answers.items():
-        kept = [r for r in answer.revisions if r.conflict and r.revision != answer.revision]
-        if kept:
-            result[field_id] = kept
+    for rev in rows:
+        field_id = by_id[rev.answer_id]
+        if rev.revision != answers[field_id].revision:
+            result.setdefault(field_id, []).append(rev)
     return result
 
 
-def close_conflicts(answers: Iterable[Answer]) -> int:
+def close_conflicts(session: Session, answers: Iterable[Answer]) -> int:
     """The client has looked at the kept texts: stop showing them (the revisions stay)."""
-    closed = 0
-    for answer in answers:
-        for rev in answer.revisions:
-            if rev.conflict:
-                rev.conflict = False
-                closed += 1
-    return closed
+    ids = [answer.id for answer in answers if answer.id is not None]
+    if not ids:
+        return 0
+    result = session.execute(
+        update(AnswerRevision)
+        .where(AnswerRevision.answer_id.in_(ids), AnswerRevision.conflict.is_(True))
+        .values(conflict=False)
+    )
+    return int(result.rowcount or 0)
 
 
 def earlier_answers(answers: Mapping[str, Answer], field_ids: Iterable[str]) -> dict[str, Answer]:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from . import audit
@@ -96,7 +98,82 @@ def unread_comments(session: Session, client_id: int) -> list[Comment]:
 
 def mark_read(session: Session, client: User, exercise_id: str, now: datetime) -> int:
     """Mark the client's unread comments on an exercise as read; returns how many."""
-    unread = [c for c in comments_for(session, client.id, exercise_id) if c.read_at is None]
+    return _mark(comments_for(session, client.id, exercise_id), now)
+
+
+def _mark(comments: list[Comment], now: datetime) -> int:
+    unread = [c for c in comments if c.read_at is None]
     for comment in unread:
         comment.read_at = now
     return len(unread)
+
+
+@dataclass(frozen=True)
+class PageComment:
+    """A comment as the client's exercise page shows it."""
+
+    id: int
+    exercise_id: str
+    body: str
+    created_at: datetime
+    read_at: datetime | None
+    author_name: str | None  # None when the coach's account is gone
+
+
+@dataclass
+class PageComments:
+    """What an exercise page shows of comments, read in one query."""
+
+    client_id: int
+    exercise_id: str
+    on_exercise: list[PageComment]  # this exercise's comments, oldest first
+    unread: dict[str, int]  # exercise id -> comments not yet read (for the plan's badges)
+
+    def mark_read(self, session: Session, now: datetime) -> int:
+        """The client opened the exercise: its comments are read; returns how many changed."""
+        if not any(c.read_at is None for c in self.on_exercise):
+            return 0
+        result = session.execute(
+            update(Comment)
+            .where(
+                Comment.client_id == self.client_id,
+                Comment.exercise_id == self.exercise_id,
+                Comment.read_at.is_(None),
+            )
+            .values(read_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        return int(result.rowcount or 0)
+
+
+# Built once: the statement's cache key is then not worked out again on every page.
+_PAGE_COMMENTS = (
+    select(
+        Comment.id,
+        Comment.exercise_id,
+        Comment.body,
+        Comment.created_at,
+        Comment.read_at,
+        User.name,
+    )
+    .outerjoin(User, User.id == Comment.author_id)
+    .where(
+        Comment.client_id == bindparam("client_id"),
+        or_(Comment.exercise_id == bindparam("exercise_id"), Comment.read_at.is_(None)),
+    )
+    .order_by(Comment.created_at, Comment.id)
+)
+
+
+def for_exercise_page(session: Session, client_id: int, exercise_id: str) -> PageComments:
+    """The comments on one exercise and the unread counts of all, in one query."""
+    rows = [
+        PageComment(*row)
+        for row in session.execute(
+            _PAGE_COMMENTS, {"client_id": client_id, "exercise_id": exercise_id}
+        )
+    ]
+    unread = Counter(c.exercise_id for c in rows if c.read_at is None)
+    return PageComments(
+        client_id, exercise_id, [c for c in rows if c.exercise_id == exercise_id], dict(unread)
+    )

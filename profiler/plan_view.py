@@ -11,8 +11,9 @@ from datetime import datetime, time, timedelta
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from . import plans
 from .models import Answer, Comment, Enrollment, PlanItem
@@ -147,32 +148,55 @@ def _library_entry(library: Any, exercise_id: str, lang: str) -> Any | None:
         return None
 
 
+_ITEMS = (
+    select(PlanItem)
+    .where(PlanItem.enrollment_id == bindparam("enrollment_id"))
+    .order_by(PlanItem.position, PlanItem.id)
+)
+
+
+def load_items(session: Session, enrollment: Enrollment) -> list[PlanItem]:
+    """The enrollment's plan items in plan order, also set as `enrollment.items` (no reload)."""
+    items: list[PlanItem] = list(session.scalars(_ITEMS, {"enrollment_id": enrollment.id}))
+    set_committed_value(enrollment, "items", items)
+    return items
+
+
 def build(
-    session: Session, enrollment: Enrollment, library: Any, lang: str, now: datetime
+    session: Session,
+    enrollment: Enrollment,
+    library: Any,
+    lang: str,
+    now: datetime,
+    *,
+    items: list[PlanItem] | None = None,
+    answered: dict[str, int] | None = None,
+    unread: dict[str, int] | None = None,
 ) -> PlanView:
-    """The plan view of `enrollment` at `now`, with titles in `lang`."""
-    items: list[PlanItem] = list(
-        session.scalars(
-            select(PlanItem)
-            .where(PlanItem.enrollment_id == enrollment.id)
-            .order_by(PlanItem.position, PlanItem.id)
-        )
-    )
+    """The plan view of `enrollment` at `now`, with titles in `lang`.
+
+    A page that already read the plan items, the answered fields per exercise or the unread
+    comments per exercise passes them in, and they are not read again.
+    """
+    if items is None:
+        items = load_items(session, enrollment)
     client_id = enrollment.client_id
-    unread = dict(
-        session.execute(
-            select(Comment.exercise_id, func.count(Comment.id))
-            .where(Comment.client_id == client_id, Comment.read_at.is_(None))
-            .group_by(Comment.exercise_id)
-        ).all()
-    )
-    answered = dict(
-        session.execute(
-            select(Answer.exercise_id, func.count(Answer.id))
-            .where(Answer.client_id == client_id)
-            .group_by(Answer.exercise_id)
-        ).all()
-    )
+    if unread is None:
+        unread = dict(
+            session.execute(
+                select(Comment.exercise_id, func.count(Comment.id))
+                .where(Comment.client_id == client_id, Comment.read_at.is_(None))
+                .group_by(Comment.exercise_id)
+            ).all()
+        )
+    if answered is None:
+        answered = dict(
+            session.execute(
+                select(Answer.exercise_id, func.count(Answer.id))
+                .where(Answer.client_id == client_id)
+                .group_by(Answer.exercise_id)
+            ).all()
+        )
     entries = {i.exercise_id: _library_entry(library, i.exercise_id, lang) for i in items}
 
     def kind_of(exercise_id: str) -> str:

@@ -111,10 +111,13 @@ def earlier_answers(exercise: Any, stored: Mapping[str, Answer]) -> list[Earlier
     ]
 
 
-def kept_texts(exercise: Any, stored: Mapping[str, Answer]) -> list[KeptText]:
-    """Texts from another window that were kept on a conflict and not yet closed."""
+def kept_texts(exercise: Any, conflicts: Mapping[str, list[Any]]) -> list[KeptText]:
+    """Texts from another window that were kept on a conflict and not yet closed.
+
+    `conflicts`: field id -> revisions, as `answers.open_conflicts` gives them.
+    """
     result = []
-    for field_id, revisions in answer_service.open_conflicts(stored).items():
+    for field_id, revisions in conflicts.items():
         definition = exercise.field(field_id)
         for revision in revisions:
             if definition is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -24,9 +24,17 @@ def item_for(session: Session, client: User, exercise_id: str) -> PlanItem | Non
     return next((i for i in enrollment.items if i.exercise_id == exercise_id), None)
 
 
+ACTIVITY_PRECISION = timedelta(minutes=1)
+
+
 def touch(client: User, now: datetime) -> None:
-    """The client did something: reminders count from here, the coach sees the activity."""
-    client.last_activity_at = now
+    """The client did something: reminders count from here, the coach sees the activity.
+
+    Kept to the minute: an autosave every few seconds does not rewrite the user each time.
+    """
+    last = client.last_activity_at
+    if last is None or not timedelta(0) <= now - last < ACTIVITY_PRECISION:
+        client.last_activity_at = now
 
 
 def started(item: PlanItem, now: datetime) -> None:

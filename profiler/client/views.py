@@ -127,32 +127,35 @@ def exercise(exercise_id: str):
     """One exercise: read, fill in (autosave posts here too), flag, mark done."""
     now = clock.now()
     lang = _lang()
-    plan = _plan(now)
-    step = plan.step(exercise_id) if plan else None
-    definition = current_library().get(exercise_id, lang) if step else None
-    if step is None or definition is None:
+    enrollment = own_enrollment(current_user)
+    items = plan_view.load_items(db.session, enrollment) if enrollment else []
+    item = next((i for i in items if i.exercise_id == exercise_id), None)
+    definition = current_library().get(exercise_id, lang) if item else None
+    if item is None or definition is None:
         if _wants_json():
             return jsonify(error=_("Deze oefening bestaat niet.")), 404
         return render_template("client/not_found.html", exercise_id=exercise_id), 404
-    if not step.available:
+    if item.unlocked_at is None:
         if request.method == "POST" and _wants_json():
             return jsonify(error=_("Deze oefening is nog niet open.")), 409
-        return render_template("client/locked.html", step=step, plan=plan)
-    item = progress.item_for(db.session, current_user, exercise_id)
+        plan = plan_view.build(db.session, enrollment, current_library(), lang, now, items=items)
+        return render_template("client/locked.html", step=plan.step(exercise_id), plan=plan)
     form = ExerciseForm()
     if request.method == "GET":
         form.flagged.data = bool(item.flagged)
         form.flag_note.data = item.flag_note or ""
-        if comment_service.mark_read(db.session, current_user, exercise_id, now):
-            db.session.commit()
-        return _exercise_page(plan, step, definition, form, {}, None, lang)
+        return _exercise_page(item, definition, form, {}, None, lang, now, mark_read=True)
     if "close_conflicts" in request.form and CloseConflictsForm().validate_on_submit():
         stored = answer_service.answers_for(db.session, current_user, exercise_id)
-        answer_service.close_conflicts(stored.values())
+        answer_service.close_conflicts(db.session, stored.values())
         db.session.commit()
         return redirect(url_for(".exercise", exercise_id=exercise_id))
     form.validate()  # CSRF was checked before the view; this checks the note's length
-    everything = answer_service.all_answers(db.session, current_user)
+    everything = (
+        answer_service.all_answers(db.session, current_user)
+        if engine.reads_other_answers(definition)
+        else None
+    )
     values, errors = engine.parse_answers(definition, request.form, everything, lang)
     blanks = engine.blank_entries_requested(definition, request.form)
     # Only fields the page actually sent (each carries its revision marker) are saved: a
@@ -170,8 +173,8 @@ def exercise(exercise_id: str):
         lang=lang,
     )
     outcome = _submit_with_retry(item, definition, submission, now)
+    message = _save_message(outcome, now)  # before the commit expires the user it reads
     db.session.commit()
-    message = _save_message(outcome, now)
     if _wants_json():
         return jsonify(
             saved=not outcome.errors,
@@ -184,7 +187,7 @@ def exercise(exercise_id: str):
         )
     if outcome.errors or form.flag_note.errors or blanks:
         return _exercise_page(
-            plan, step, definition, form, outcome.errors, values, lang, blank_entries=blanks
+            item, definition, form, outcome.errors, values, lang, now, blank_entries=blanks
         )
     if submission.finishing:
         flash(
@@ -247,13 +250,36 @@ def _save_message(outcome: progress.Outcome, now) -> str:
     return _("Opgeslagen om %(time)s", time=moment)
 
 
-def _exercise_page(plan, step, definition, form, errors, typed, lang, blank_entries=None):
+def _exercise_page(
+    item, definition, form, errors, typed, lang, now, blank_entries=None, mark_read=False
+):
+    """The exercise page: plan, fields with the stored (or just typed) answers, comments.
+
+    Reads the answers and the comments once and gives the plan view their counts, so the
+    page costs a fixed handful of queries. With `mark_read`, the coach's comments on this
+    exercise count as read from now on (the plan still shows them as new on this page).
+    """
     library = current_library()
-    stored = answer_service.answers_for(db.session, current_user, step.exercise_id)
-    everything = answer_service.all_answers(db.session, current_user)
-    everything[step.exercise_id] = {**pages.stored_values(stored), **(typed or {})}
+    enrollment = item.enrollment
+    found = answer_service.for_exercise_page(db.session, current_user.id, item.exercise_id)
+    comments = comment_service.for_exercise_page(db.session, current_user.id, item.exercise_id)
+    plan = plan_view.build(
+        db.session,
+        enrollment,
+        library,
+        lang,
+        now,
+        items=enrollment.items,
+        answered=found.answered,
+        unread=comments.unread,
+    )
+    if mark_read and comments.mark_read(db.session, now):
+        db.session.commit()
+    step = plan.step(item.exercise_id)
+    everything = found.values
+    everything[item.exercise_id] = {**pages.stored_values(found.stored), **(typed or {})}
     scores = pages.all_scores(library, everything, lang)
-    before, after = plan.neighbours(step.exercise_id)
+    before, after = plan.neighbours(item.exercise_id)
     return render_template(
         "client/exercise.html",
         plan=plan,
@@ -264,13 +290,13 @@ def _exercise_page(plan, step, definition, form, errors, typed, lang, blank_entr
             definition, everything, scores, errors, lang, blank_entries=blank_entries
         ),
         errors=errors,
-        revisions=answer_service.current_revisions(stored),
+        revisions=answer_service.current_revisions(found.stored),
         input_ids=[f.id for f in definition.input_fields],
-        score_blocks=pages.score_blocks(definition, scores.get(step.exercise_id, {}), lang),
-        earlier=pages.earlier_answers(definition, stored),
-        kept=pages.kept_texts(definition, stored),
+        score_blocks=pages.score_blocks(definition, scores.get(item.exercise_id, {}), lang),
+        earlier=pages.earlier_answers(definition, found.stored),
+        kept=pages.kept_texts(definition, found.conflicts),
         close_form=CloseConflictsForm(),
-        comments=comment_service.comments_for(db.session, current_user.id, step.exercise_id),
+        comments=comments.on_exercise,
         before=before,
         after=after,
         pdf_endpoint=_endpoint_for_rule("/me/workbook.pdf"),

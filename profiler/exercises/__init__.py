@@ -17,6 +17,7 @@ The app uses (see docs/exercise-format.md for the format, docs/authoring.md for 
     parse_answers(exercise, formdata, answers=None, lang=None) -> (values, errors)
         formdata: werkzeug MultiDict (anything with getlist and iteration over keys).
         values: {field_id: value}; errors: {"field_id" or "group_id.N.sub_id": [messages]}.
+    reads_other_answers(exercise) -> bool      # parse_answers needs `answers` to check it
     blank_entries_requested(exercise, formdata) -> {group_id: n}
         When a `_add_<group_id>` button was pressed: pass to render_exercise(blank_entries=).
     scores_for(exercise, values) -> {field_id: {dimension_id: float}}   # this exercise's values
@@ -29,7 +30,13 @@ Form input names are `f.<field_id>` with sub-names `f.<field_id>.<part>` and, in
 
 from __future__ import annotations
 
-from .answers import as_text, blank_entries_requested, parse_answers, scores_for
+from .answers import (
+    as_text,
+    blank_entries_requested,
+    parse_answers,
+    reads_other_answers,
+    scores_for,
+)
 from .chart import score_chart_svg
 from .fields import (
     FIELD_TYPES,
@@ -82,6 +89,7 @@ __all__ = [
     "load_library",
     "parse_answers",
     "parse_exercise_text",
+    "reads_other_answers",
     "render_exercise",
     "render_preview",
     "score_chart_svg",

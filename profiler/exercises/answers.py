@@ -26,7 +26,7 @@ def parse_answers(
     """
     lang = lang or exercise.lang
     values = {field.id: field.parse(formdata) for field in exercise.input_fields}
-    if answers is not None:
+    if answers is not None and reads_other_answers(exercise):
         everything = {**answers, exercise.id: values}
         for field in exercise.input_fields:
             if (
@@ -42,6 +42,14 @@ def parse_answers(
         if isinstance(values[field.id], RankDraft) and field.id not in errors:
             values[field.id] = list(values[field.id])
     return values, errors
+
+
+def reads_other_answers(exercise: Exercise) -> bool:
+    """True when `parse_answers` needs the client's other answers to check this exercise."""
+    return any(
+        isinstance(field, SourcedField) and field.source and not getattr(field, "options", None)
+        for field in exercise.input_fields
+    )
 
 
 def _restrict(value: Any, allowed: set[str]) -> Any:

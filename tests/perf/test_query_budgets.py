@@ -10,13 +10,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import re
+
 import pytest
 from sqlalchemy import event
 
 from profiler import clock
 from profiler.extensions import db as _db
 from profiler.library import current_library
-from tests.conftest import login, make_app
+from tests.conftest import CSRF_RE, login, make_app
 from tests.perf.dataset import build
 
 SIZES = {
@@ -79,7 +81,9 @@ def practices(tmp_path_factory) -> Iterator[dict[str, Practice]]:
             response = login(clients[role], email)
             assert response.status_code == 302, f"login of {email}"
         made[size] = Practice(
-            app, clients, {"exercise": data.exercise_id, "client": data.client_id}
+            app,
+            clients,
+            {"exercise": data.exercise_id, "client": data.client_id, "field": data.field_id},
         )
         ctx.pop()
     yield made
@@ -124,6 +128,48 @@ def test_admin_pages_have_a_fixed_query_count(practices, page):
 
 
 def test_the_exercise_page_stays_within_its_budget(practices):
-    """The page a client opens from the daily mail: a small, fixed number of statements."""
+    """The page a client opens from the daily mail: the user with the enrollment, the plan
+    items, the answers (with open conflicts) and the comments."""
     found = counted(practices, "client", "/me/exercises/{exercise}")
-    assert len(found["large"]) <= 12, "\n".join(found["large"])
+    assert len(found["large"]) <= 4, "\n".join(found["large"])
+
+
+def autosave_statements(practice: Practice, text: str) -> list[str]:
+    """The statements of one autosave POST that changes one field, as the page sends it."""
+    url = "/me/exercises/{exercise}".format(**practice.values)
+    field = practice.values["field"]
+    client = practice.clients["client"]
+    html = client.get(url).get_data(as_text=True)
+    rev = re.search(rf'name="_rev-{field}" value="(\d+)"', html).group(1)
+    form = {"csrf_token": CSRF_RE.search(html).group(1), f"_rev-{field}": rev}
+    seen: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        seen.append(" ".join(statement.split())[:140])
+
+    event.listen(_db.engine, "before_cursor_execute", record)
+    try:
+        response = client.post(
+            url, data={**form, f"f.{field}": text}, headers={"Accept": "application/json"}
+        )
+    finally:
+        event.remove(_db.engine, "before_cursor_execute", record)
+    assert response.status_code == 200 and response.json["changed"] == [field], response.json
+    return seen
+
+
+def test_autosave_never_reads_the_revision_history(practices):
+    """An autosave costs the same whether the field has 2 or 40 revisions, and never loads
+    them: the history grows with every save while the client types."""
+    for size, practice in practices.items():
+        with practice.app.app_context():
+            for n in range(2 if size == "small" else 40):
+                autosave_statements(practice, f"tekst {n}")
+    found = {}
+    for size, practice in practices.items():
+        with practice.app.app_context():
+            found[size] = autosave_statements(practice, "nog een zin erbij")
+    check(found)
+    reads = [s for s in found["large"] if s.startswith("SELECT") and "answer_revisions" in s]
+    assert reads == [], reads
+    assert len(found["large"]) <= 5, "\n".join(found["large"])
