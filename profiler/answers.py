@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, select, update
+from sqlalchemy import and_, bindparam, insert, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from .models import Answer, AnswerRevision, User
 
@@ -179,7 +180,7 @@ def current_revisions(answers: Mapping[str, Answer]) -> dict[str, int]:
     return {field_id: answer.revision for field_id, answer in answers.items()}
 
 
-def _value_at(session: Session, answer: Answer | None, revision: int) -> Any:
+def _value_at(session: Session, answer: Any, revision: int) -> Any:
     if answer is None or answer.id is None or revision <= 0:
         return None
     return session.scalar(
@@ -187,6 +188,31 @@ def _value_at(session: Session, answer: Answer | None, revision: int) -> Any:
             AnswerRevision.answer_id == answer.id, AnswerRevision.revision == revision
         )
     )
+
+
+# Built once. A save writes with plain statements rather than through the ORM's unit of
+# work: an autosave comes every few seconds while a client types.
+_STORED = select(Answer.id, Answer.field_id, Answer.value, Answer.revision).where(
+    Answer.client_id == bindparam("client_id"), Answer.exercise_id == bindparam("exercise_id")
+)
+_NEW_ANSWER = insert(Answer)
+_CHANGE_ANSWER = (
+    update(Answer)
+    .where(Answer.id == bindparam("answer_id"))
+    .values(
+        value=bindparam("new_value", type_=Answer.value.type),
+        revision=bindparam("new_revision"),
+        updated_at=bindparam("now", type_=Answer.updated_at.type),
+    )
+)
+_NEW_REVISION = insert(AnswerRevision)
+
+
+@dataclass
+class _Stored:
+    id: int
+    value: Any
+    revision: int
 
 
 def save_answers(
@@ -201,11 +227,19 @@ def save_answers(
     """Save `values` (field id -> value) for one exercise; see the module docstring.
 
     `expected` maps field id to the revision the page was loaded with (0 for "no answer
-    yet"); a field missing from it is saved without a check. Flushes, never commits.
+    yet"); a field missing from it is saved without a check. Writes in the session's
+    transaction, never commits. Two saves of the same new revision at the same moment fail
+    on the unique revision number (IntegrityError): the caller reads again and retries.
     """
     expected = expected or {}
-    stored = answers_for(session, client, exercise_id)
-    result = SaveResult(revisions=current_revisions(stored))
+    stored = {
+        field_id: _Stored(answer_id, value, revision)
+        for answer_id, field_id, value, revision in session.execute(
+            _STORED, {"client_id": client.id, "exercise_id": exercise_id}
+        )
+    }
+    connection = session.connection()
+    result = SaveResult(revisions={f: a.revision for f, a in stored.items()})
     for field_id, value in values.items():
         answer = stored.get(field_id)
         current = answer.value if answer else None
@@ -223,33 +257,49 @@ def save_answers(
             _mark_conflict(session, answer, current_rev)
             result.conflicts.append(Conflict(field_id, answer.value, current_rev, current_rev + 1))
         if answer is None:
-            answer = Answer(
-                client_id=client.id,
-                exercise_id=exercise_id,
-                field_id=field_id,
-                value=value,
-                revision=0,
-                created_at=now,
-                updated_at=now,
+            row = dict(client_id=client.id, exercise_id=exercise_id, field_id=field_id)
+            inserted = connection.execute(
+                _NEW_ANSWER,
+                {**row, "value": value, "revision": 1, "created_at": now, "updated_at": now},
             )
-            session.add(answer)
+            answer = _Stored(inserted.inserted_primary_key[0], value, 1)
             stored[field_id] = answer
-        answer.revision += 1
-        answer.value = value
-        answer.updated_at = now
-        # Added through the session, not answer.revisions: appending would load them all.
-        session.add(
-            AnswerRevision(
-                answer=answer, revision=answer.revision, value=value, created_at=now, conflict=False
+        else:
+            answer.revision += 1
+            answer.value = value
+            connection.execute(
+                _CHANGE_ANSWER,
+                {
+                    "answer_id": answer.id,
+                    "new_value": value,
+                    "new_revision": answer.revision,
+                    "now": now,
+                },
             )
+            _forget(session, answer.id)
+        connection.execute(
+            _NEW_REVISION,
+            {
+                "answer_id": answer.id,
+                "revision": answer.revision,
+                "value": value,
+                "created_at": now,
+                "conflict": False,
+            },
         )
         result.changed.append(field_id)
         result.revisions[field_id] = answer.revision
-    session.flush()
     return result
 
 
-def _mark_conflict(session: Session, answer: Answer, revision: int) -> None:
+def _forget(session: Session, answer_id: int) -> None:
+    """An Answer object this session already holds is now out of date: reload it on use."""
+    held = session.identity_map.get(identity_key(Answer, answer_id))
+    if held is not None:
+        session.expire(held)
+
+
+def _mark_conflict(session: Session, answer: Any, revision: int) -> None:
     session.execute(
         update(AnswerRevision)
         .where(AnswerRevision.answer_id == answer.id, AnswerRevision.revision == revision)

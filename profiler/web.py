@@ -24,7 +24,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 
-from . import clock
+from . import clock, urls
 from .access import public
 from .extensions import db
 from .i18n import register_filters
@@ -35,6 +35,7 @@ NO_STORE_PREFIXES = ("/me", "/coach", "/admin", "/invite", "/reset", "/mail")
 def register_web(app: Flask) -> None:
     """Hook headers, errors, idle timeout and the small shared routes into the app."""
     register_filters(app)
+    urls.init_app(app)
     app.before_request(_before)
     app.after_request(_security_headers)
     app.context_processor(_template_globals)
