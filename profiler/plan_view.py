@@ -172,11 +172,14 @@ def build(
     items: list[PlanItem] | None = None,
     answered: dict[str, int] | None = None,
     unread: dict[str, int] | None = None,
+    expected: bool = True,
 ) -> PlanView:
     """The plan view of `enrollment` at `now`, with titles in `lang`.
 
     A page that already read the plan items, the answered fields per exercise or the unread
-    comments per exercise passes them in, and they are not read again.
+    comments per exercise passes them in, and they are not read again. A page that shows
+    no "opens on" dates passes `expected=False`: `expected_at` and `next_delivery` are then
+    left empty instead of worked out.
     """
     if items is None:
         items = load_items(session, enrollment)
@@ -205,7 +208,7 @@ def build(
 
     numbers = _numbers(items, kind_of)
     days = _days(items, kind_of, numbers)
-    expected = expected_dates(enrollment, items, kind_of, now)
+    expected_at = expected_dates(enrollment, items, kind_of, now) if expected else {}
     steps = []
     for item in items:
         entry = entries[item.exercise_id]
@@ -222,7 +225,7 @@ def build(
                 position=item.position,
                 unlocked_at=item.unlocked_at,
                 done_at=item.done_at,
-                expected_at=expected.get(item.exercise_id),
+                expected_at=expected_at.get(item.exercise_id),
                 flagged=bool(item.flagged),
                 flag_note=item.flag_note,
                 estimate=getattr(entry, "estimate", None),
@@ -241,7 +244,7 @@ def build(
         done=sum(1 for s in numbered if s.state == "done"),
         total=len(numbered),
         next_delivery=next(
-            (expected[i.exercise_id] for i in items if i.exercise_id in expected), None
+            (expected_at[i.exercise_id] for i in items if i.exercise_id in expected_at), None
         ),
         paused_by=enrollment.paused_by,
         pause_until=enrollment.pause_until,

@@ -272,6 +272,7 @@ def _exercise_page(
         items=enrollment.items,
         answered=found.answered,
         unread=comments.unread,
+        expected=False,  # an open exercise's page shows no "opens on" dates
     )
     if mark_read and comments.mark_read(db.session, now):
         db.session.commit()
@@ -295,7 +296,7 @@ def _exercise_page(
         score_blocks=pages.score_blocks(definition, scores.get(item.exercise_id, {}), lang),
         earlier=pages.earlier_answers(definition, found.stored),
         kept=pages.kept_texts(definition, found.conflicts),
-        close_form=CloseConflictsForm(),
+        close_form=CloseConflictsForm() if found.conflicts else None,
         comments=comments.on_exercise,
         before=before,
         after=after,
