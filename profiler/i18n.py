@@ -1,14 +1,153 @@
-"""Language and time zone choice, and dates written the Dutch way ("vrijdag 17 maart")."""
+"""Language and time zone choice, translations cached per request, and dates written the Dutch
+way ("vrijdag 17 maart")."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+import flask_babel
+from babel import Locale
 from babel.dates import format_date, format_datetime, format_time
-from flask import current_app, has_request_context, request, session
+from babel.support import NullTranslations, Translations
+from flask import current_app, g, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
+from markupsafe import Markup
+from werkzeug.utils import cached_property
+
+# ---------------------------------------------------------------- translations, once per request
+#
+# Flask-Babel 4 looks up the context, the domain, the locale (and its name) and the catalog cache
+# on every gettext call; a page with a few hundred strings spends real time there. The
+# translations object is the same for the whole request as long as the locale is: it is kept on
+# Flask-Babel's own per-request namespace (g._flask_babel) next to the locale it belongs to, so
+# `force_locale` (mails) and `refresh()` (which replace or drop `babel_locale`) are never served a
+# stale catalog, and a language switch shows on the next request (a new `g`).
+
+_CACHE = "profiler_translations"  # (domain, locale, translations) on g._flask_babel
+
+
+def current_translations() -> Translations | NullTranslations:
+    """`flask_babel.get_translations()`, answered from the per-request cache when it can."""
+    try:
+        ctx = g._flask_babel
+        domain, locale, translations = getattr(ctx, _CACHE)
+        if locale is ctx.babel_locale and domain is ctx.babel_domain:
+            return translations
+    except (AttributeError, RuntimeError):  # no app context, or nothing cached yet
+        pass
+    return flask_babel.get_translations()
+
+
+class RequestCachedDomain(flask_babel.Domain):
+    """The default domain; remembers the request's translations object (see above)."""
+
+    def get_translations(self) -> Translations | NullTranslations:
+        """The translations for the current locale: looked up once per request and locale."""
+        try:
+            ctx = g._flask_babel
+            domain, locale, translations = getattr(ctx, _CACHE)
+            if domain is self and locale is ctx.babel_locale:
+                return translations
+        except (AttributeError, RuntimeError):
+            pass
+        translations = super().get_translations()
+        try:
+            ctx = g._flask_babel  # made by the lookup, with the locale get_locale() chose
+            setattr(ctx, _CACHE, (self, ctx.babel_locale, translations))
+        except (AttributeError, RuntimeError):  # outside an app context: NullTranslations
+            pass
+        return translations
+
+
+# Template callables. Flask-Babel installs `lambda s: get_translations().ugettext(s)` and friends
+# through Jinja's newstyle wrappers, and `_` is Jinja's alias that looks `gettext` up again: three
+# Context.call hops per string. These do in one hop exactly what those wrappers do (jinja2.ext
+# _make_new_gettext and friends, Jinja 3.1): translate, mark safe when autoescaping, and always
+# %-format with the keyword arguments (`num` defaults to the count, `context` to the context).
+# tests/test_translation_cache.py compares them with Jinja's own wrappers.
+
+
+@pass_eval_context
+def template_gettext(eval_ctx: EvalContext, string: str, /, **variables: object) -> str:
+    """`{{ _("...") }}` and `{{ gettext("...") }}`."""
+    rv = current_translations().ugettext(string)
+    if eval_ctx.autoescape:
+        rv = Markup(rv)
+    return rv % variables
+
+
+@pass_eval_context
+def template_ngettext(
+    eval_ctx: EvalContext, singular: str, plural: str, num: int, /, **variables: object
+) -> str:
+    """`{{ ngettext("%(num)d ...", "%(num)d ...", n) }}`."""
+    variables.setdefault("num", num)
+    rv = current_translations().ungettext(singular, plural, num)
+    if eval_ctx.autoescape:
+        rv = Markup(rv)
+    return rv % variables
+
+
+@pass_eval_context
+def template_pgettext(
+    eval_ctx: EvalContext, context: str, string: str, /, **variables: object
+) -> str:
+    """`{{ pgettext("context", "...") }}`."""
+    variables.setdefault("context", context)
+    rv = current_translations().upgettext(context, string)
+    if eval_ctx.autoescape:
+        rv = Markup(rv)
+    return rv % variables
+
+
+@pass_eval_context
+def template_npgettext(
+    eval_ctx: EvalContext,
+    context: str,
+    singular: str,
+    plural: str,
+    num: int,
+    /,
+    **variables: object,
+) -> str:
+    """`{{ npgettext("context", "...", "...", n) }}`."""
+    variables.setdefault("context", context)
+    variables.setdefault("num", num)
+    rv = current_translations().unpgettext(context, singular, plural, num)
+    if eval_ctx.autoescape:
+        rv = Markup(rv)
+    return rv % variables
+
+
+class Babel(flask_babel.Babel):
+    """Flask-Babel with the per-request translations cache, in Python code and in templates."""
+
+    @cached_property
+    def domain_instance(self) -> flask_babel.Domain:
+        """The default domain (what `flask_babel.gettext` and friends use)."""
+        return RequestCachedDomain(domain=self.domain)
+
+    def init_app(self, app, *args, **kwargs) -> None:
+        """Configure as Flask-Babel does, then put the direct template callables in place."""
+        super().init_app(app, *args, **kwargs)
+        if self._configure_jinja:
+            env = app.jinja_env
+            env.newstyle_gettext = True  # as Flask-Babel sets it: {% trans %} leaves % to these
+            env.globals.update(
+                gettext=template_gettext,
+                _=template_gettext,
+                ngettext=template_ngettext,
+                pgettext=template_pgettext,
+                npgettext=template_npgettext,
+            )
+
+
+# ---------------------------------------------------------------- locale, time zone and dates
 
 
 def select_locale() -> str:
@@ -35,8 +174,20 @@ def _locale() -> str:
     return str(get_locale() or "nl")
 
 
+def _babel_locale() -> Locale | str:
+    """The request's Locale object: Babel's formatters take it without parsing a name again."""
+    return get_locale() or "nl"
+
+
 def _local(value: datetime, tz: str | None) -> datetime:
     return value.astimezone(ZoneInfo(tz or select_timezone()))
+
+
+@lru_cache(maxsize=4096)
+def _day_text(day: date, pattern: str, locale: Locale | str) -> str:
+    """Babel's date text; a pure function of its arguments, so pages listing many rows with the
+    same days (the coach dashboard) format each day once."""
+    return format_date(day, pattern, locale=locale)
 
 
 def long_date(value: date | datetime | None, tz: str | None = None) -> str:
@@ -45,7 +196,7 @@ def long_date(value: date | datetime | None, tz: str | None = None) -> str:
         return ""
     day = _local(value, tz).date() if isinstance(value, datetime) else value
     pattern = "EEEE d MMMM" if day.year == date.today().year else "EEEE d MMMM y"
-    return format_date(day, pattern, locale=_locale())
+    return _day_text(day, pattern, _babel_locale())
 
 
 def short_date(value: date | datetime | None, tz: str | None = None) -> str:
@@ -53,7 +204,7 @@ def short_date(value: date | datetime | None, tz: str | None = None) -> str:
     if value is None:
         return ""
     day = _local(value, tz).date() if isinstance(value, datetime) else value
-    return format_date(day, "medium", locale=_locale())
+    return _day_text(day, "medium", _babel_locale())
 
 
 def date_time(value: datetime | None, tz: str | None = None) -> str:
@@ -61,7 +212,7 @@ def date_time(value: datetime | None, tz: str | None = None) -> str:
     if value is None:
         return ""
     local = _local(value, tz)
-    return f"{long_date(local)} {format_time(local, 'HH:mm', locale=_locale())}"
+    return f"{long_date(local)} {format_time(local, 'HH:mm', locale=_babel_locale())}"
 
 
 def iso_moment(value: datetime | None) -> str:

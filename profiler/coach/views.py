@@ -30,6 +30,7 @@ from .. import (
 )
 from ..access import role_required
 from ..extensions import db
+from ..i18n import select_timezone
 from ..models import Answer, CoachNote, Comment, Enrollment, Role, User
 from ..plans import local_day
 from . import bp, catalog, history, substitutes
@@ -126,6 +127,7 @@ def dashboard_page():
         search=search,
         statuses=dashboard.STATUSES,
         sorts=dashboard.SORTS,
+        tz=select_timezone(),  # once, not in every row's date
     )
 
 
