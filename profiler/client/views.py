@@ -172,9 +172,12 @@ def exercise(exercise_id: str):
         finishing=bool(form.done.data) and not _wants_json(),
         lang=lang,
     )
+    # The time in the message is formatted first: the user's time zone is read before the
+    # save takes SQLite's write lock, and the commit does not make us read the user again.
+    moment = format_time(now, "HH:mm")
     outcome = _submit_with_retry(item, definition, submission, now)
-    message = _save_message(outcome, now)  # before the commit expires the user it reads
     db.session.commit()
+    message = _save_message(outcome, moment)
     if _wants_json():
         return jsonify(
             saved=not outcome.errors,
@@ -222,9 +225,9 @@ def _submit_with_retry(item, definition, submission, now) -> progress.Outcome:
         return attempt(progress.item_for(db.session, current_user, item.exercise_id))
 
 
-def _save_message(outcome: progress.Outcome, now) -> str:
+def _save_message(outcome: progress.Outcome, moment: str) -> str:
+    """What the page says after a save; `moment` is the time of the save, as HH:mm."""
     result = outcome.result
-    moment = format_time(now, "HH:mm")
     if outcome.done_refused:
         return _(
             "Je wijzigingen zijn opgeslagen. Maar de oefening is nog niet klaar: "
