@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
+from weakref import WeakKeyDictionary
 
 from markupsafe import Markup
 
@@ -30,6 +31,11 @@ class ScaleItem:
     text: str
     dimension: str
     reverse: bool = False
+
+
+# Markup pieces per scale field (see ScaleField._item_html); dropped with the field when the
+# library is reloaded.
+_PIECES: WeakKeyDictionary = WeakKeyDictionary()
 
 
 @dataclass(eq=False)
@@ -193,28 +199,65 @@ class ScaleField(Field):
         return self.frame(ctx, slot, control, extra_hint=ends)
 
     def _item_html(self, item: ScaleItem, answer: int | None, slot: Slot, invalid: bool) -> Markup:
+        if invalid and answer is None:
+            return self._build_item_html(item, answer, slot, invalid)
+        # A questionnaire page has dozens of statements with five or more buttons each; the
+        # markup only differs in which button is checked, so it is built once per field,
+        # statement and place in the form, and put together from those pieces after that.
+        pieces = _PIECES.setdefault(self, {})
+        key = (item.id, slot.path)
+        if key not in pieces:
+            pieces[key] = self._item_pieces(item, slot)
+        head, plain, checked, tail = pieces[key]
+        numbers = range(self.min, self.max + 1)
+        middle = "".join(checked[i] if n == answer else plain[i] for i, n in enumerate(numbers))
+        return Markup(head + middle + tail)
+
+    def _item_pieces(self, item: ScaleItem, slot: Slot) -> tuple[str, list, list, str]:
+        """The statement's markup split around its buttons: (head, plain, checked, tail)."""
+        marker = "\x00choices\x00"
+        whole = str(self._build_item_html(item, None, slot, False, choices_marker=marker))
+        head, tail = whole.split(marker)
+        plain, checked = [], []
+        for number in range(self.min, self.max + 1):
+            plain.append(str(self._choice_html(slot.child(item.id), number, False, False)))
+            checked.append(str(self._choice_html(slot.child(item.id), number, True, False)))
+        return head, plain, checked, tail
+
+    def _choice_html(self, item_slot: Slot, number: int, checked: bool, missing: bool) -> Markup:
+        dom = f"{item_slot.dom}-{number}"
+        return tag(
+            "span",
+            tag(
+                "input",
+                type="radio",
+                name=item_slot.name,
+                id=dom,
+                value=number,
+                checked=checked,
+                class_="field__check",
+                aria_invalid="true" if missing else None,
+            )
+            + tag("label", text(number), for_=dom),
+            class_="scale__choice",
+        )
+
+    def _build_item_html(
+        self,
+        item: ScaleItem,
+        answer: int | None,
+        slot: Slot,
+        invalid: bool,
+        choices_marker: str | None = None,
+    ) -> Markup:
         item_slot = slot.child(item.id)
         missing = invalid and answer is None
-        choices = []
-        for number in range(self.min, self.max + 1):
-            dom = f"{item_slot.dom}-{number}"
-            choices.append(
-                tag(
-                    "span",
-                    tag(
-                        "input",
-                        type="radio",
-                        name=item_slot.name,
-                        id=dom,
-                        value=number,
-                        checked=answer == number,
-                        class_="field__check",
-                        aria_invalid="true" if missing else None,
-                    )
-                    + tag("label", text(number), for_=dom),
-                    class_="scale__choice",
-                )
-            )
+        choices = [
+            self._choice_html(item_slot, number, answer == number, missing)
+            for number in range(self.min, self.max + 1)
+        ]
+        if choices_marker is not None:
+            choices = [Markup(choices_marker)]
         classes = "scale__item" + (" scale__item--missing" if missing else "")
         return tag(
             "fieldset",
