@@ -40,7 +40,7 @@ def run(kind: str, db_url: str, count: int, sink: SmtpSink) -> dict:
     from profiler.delivery import deliver
     from profiler.extensions import db
     from profiler.library import current_library
-    from profiler.mail import backend_for, build_message
+    from profiler.mail import backend_for, outgoing
     from profiler.models import OutboxMail
     from profiler.outbox import send_due
     from tests.perf.dataset import due_enrollments
@@ -61,8 +61,7 @@ def run(kind: str, db_url: str, count: int, sink: SmtpSink) -> dict:
         print(f"[{kind}] tick: {tick:.2f} s, delivered {report.delivered}", flush=True)
 
         sample = db.session.query(OutboxMail).order_by(OutboxMail.id).first()
-        built = build_message(sample, app.config["MAIL_FROM"])
-        message = built.as_bytes(policy=built.policy.clone(linesep="\r\n"))  # as smtplib
+        message = outgoing(sample, app.config["MAIL_FROM"]).data  # the bytes the drain sends
         db.session.remove()
         sink.reset()
         raw = raw_rate(sink.port, message, count)

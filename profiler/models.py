@@ -15,6 +15,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     Time,
@@ -312,6 +313,9 @@ class OutboxMail(db.Model):
     html_body: Mapped[str] = mapped_column(Text)
     headers: Mapped[Any] = mapped_column(JSON, default=dict)
     message_id: Mapped[str] = mapped_column(String(200))
+    # The message as sent, without its From header (profiler.mailwire), made when queued.
+    # NULL for mails queued before it existed: the sender builds those itself.
+    raw_message: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     status: Mapped[str] = mapped_column(String(10), default=MailStatus.PENDING.value)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -320,7 +324,7 @@ class OutboxMail(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at", "id"),)
 
 
 class AuditEvent(db.Model):

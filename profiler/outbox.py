@@ -2,9 +2,11 @@
 
 Crash safety: a claim is committed before anything is sent and expires after
 CLAIM_SECONDS, so a sender that dies mid-drain leaves its mails to be claimed again. The
-result of each SMTP attempt is committed right after the server's answer; only a death in
-the gap between "server accepted" and that commit can send a mail twice, and the copy
-carries the same Message-ID (made at queue time), so mail clients show it once.
+result of each SMTP attempt is committed right after the server's answer (on a second
+thread, while the next mail's envelope goes out; that mail's DATA waits for the commit);
+only a death in the gap between "server accepted" and that commit can send a mail twice,
+at most one mail per death, and the copy is the same bytes with the same Message-ID (made
+at queue time), so mail clients show it once.
 """
 
 from __future__ import annotations
@@ -13,20 +15,34 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from email.message import EmailMessage
+from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Row,
+    and_,
+    bindparam,
+    or_,
+    select,
+    text,
+    union_all,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from .mail import (
     Backend,
     ConnectionFailure,
+    Outgoing,
     PermanentFailure,
     TransientFailure,
     address_problem,
-    build_message,
+    outgoing,
 )
 from .models import MailStatus, OutboxMail
+from .write_thread import WriteThread
 
 MAX_ATTEMPTS = 12  # with the backoff below: roughly 8-10 hours of trying
 CLAIM_SECONDS = 600  # a claim outlives a chunk: CHUNK * SMTP timeout (20 s) < 600 s
@@ -57,49 +73,123 @@ def backoff(attempts: int, rng: random.Random | None = None) -> timedelta:
     return timedelta(seconds=ceiling / 2 + rng.uniform(0, ceiling / 2))
 
 
-def _due(now: datetime):
+OUTBOX = OutboxMail.__table__
+# What the sender reads of a claimed mail: the message bytes stored at queue time...
+SEND_COLUMNS = [
+    OUTBOX.c[name]
+    for name in (
+        "id",
+        "to_addr",
+        "message_id",
+        "claimed_until",
+        "attempts",
+        "next_attempt_at",
+        "raw_message",
+    )
+]
+# ... and for a mail queued without them (before they existed) what building it takes.
+BUILD_COLUMNS = [
+    OUTBOX.c[name] for name in ("subject", "text_body", "html_body", "headers", "created_at")
+]
+_NOW = bindparam("c_now", type_=OUTBOX.c.next_attempt_at.type)
+_UNTIL = bindparam("c_until", type_=OUTBOX.c.claimed_until.type)
+_NO_BITMAP = text("SET LOCAL enable_bitmapscan = off")
+
+
+def _due(now: Any):
+    """Pending, or claimed by a sender whose claim ran out; and due at `now`."""
     return and_(
         or_(
-            OutboxMail.status == MailStatus.PENDING.value,
-            and_(OutboxMail.status == MailStatus.SENDING.value, OutboxMail.claimed_until < now),
+            OUTBOX.c.status == MailStatus.PENDING.value,
+            and_(OUTBOX.c.status == MailStatus.SENDING.value, OUTBOX.c.claimed_until < now),
         ),
-        OutboxMail.next_attempt_at <= now,
+        OUTBOX.c.next_attempt_at <= now,
     )
 
 
-def claim(session: Session, now: datetime, limit: int) -> list[OutboxMail]:
+def _oldest_due(limit: int, postgres: bool):
+    """The ids of the `limit` mails due longest at `c_now`, as a subquery.
+
+    Pending mails and stale claims (a sender died) are read apart, each in the order of
+    the index `ix_outbox_due` (status, next_attempt_at, id), so a claim reads about
+    `limit` index entries however many mails wait; one query with OR needs a sort of
+    every due mail for each claim. PostgreSQL locks what it picks (SKIP LOCKED): senders
+    side by side never take the same mail.
+    """
+    branches = []
+    for condition in (
+        OUTBOX.c.status == MailStatus.PENDING.value,
+        and_(OUTBOX.c.status == MailStatus.SENDING.value, OUTBOX.c.claimed_until < _NOW),
+    ):
+        branch = (
+            select(OUTBOX.c.id, OUTBOX.c.next_attempt_at)
+            .where(condition, OUTBOX.c.next_attempt_at <= _NOW)
+            .order_by(OUTBOX.c.next_attempt_at, OUTBOX.c.id)
+            .limit(limit)
+        )
+        if postgres:
+            branch = branch.with_for_update(skip_locked=True)
+        branches.append(select(branch.subquery()))
+    both = union_all(*branches).subquery()
+    return select(both.c.id).order_by(both.c.next_attempt_at, both.c.id).limit(limit)
+
+
+@lru_cache(maxsize=32)
+def _claim_statement(limit: int, postgres: bool):
+    """UPDATE .. SET status = sending WHERE id IN (the oldest due) RETURNING SEND_COLUMNS.
+
+    Built once per size and dialect (a drain claims every CHUNK mails). PostgreSQL checks
+    again what it locked; on SQLite the statement is one write, and the check would make
+    it read the due index again instead of `limit` rows by id.
+    """
+    picked = OUTBOX.c.id.in_(_oldest_due(limit, postgres).scalar_subquery())
+    return (
+        update(OUTBOX)
+        .where(and_(picked, _due(_NOW)) if postgres else picked)
+        .values(status=MailStatus.SENDING.value, claimed_until=_UNTIL)
+        .returning(*SEND_COLUMNS)
+    )
+
+
+def claim(session: Session, now: datetime, limit: int) -> list[Row[Any]]:
     """Claim up to `limit` due mails for this sender and commit the claim.
 
     One UPDATE .. WHERE id IN (SELECT .. FOR UPDATE SKIP LOCKED) .. RETURNING on
     PostgreSQL, so senders side by side never take the same mail; on SQLite the single
-    UPDATE statement is atomic too (SQLite has one writer at a time).
+    UPDATE statement is atomic too (SQLite has one writer at a time). Returns plain rows
+    with SEND_COLUMNS (and BUILD_COLUMNS for a mail without stored bytes), oldest due
+    first.
     """
-    picked = (
-        select(OutboxMail.id)
-        .where(_due(now))
-        .order_by(OutboxMail.next_attempt_at, OutboxMail.id)
-        .limit(limit)
-    )
-    if session.get_bind().dialect.name == "postgresql":
-        picked = picked.with_for_update(skip_locked=True)
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if postgres:
+        # Without fresh statistics (right after a tick queued thousands of mails) the
+        # planner reads every due mail through a bitmap and sorts them, for every claim.
+        session.execute(_NO_BITMAP)
     until = now + timedelta(seconds=CLAIM_SECONDS)
-    ids = session.scalars(
-        update(OutboxMail)
-        .where(OutboxMail.id.in_(picked.scalar_subquery()), _due(now))
-        .values(status=MailStatus.SENDING.value, claimed_until=until)
-        .returning(OutboxMail.id)
-        .execution_options(synchronize_session=False)
-    ).all()
+    statement = _claim_statement(limit, postgres)
+    rows = session.execute(statement, {"c_now": now, "c_until": until}).all()
     session.commit()
-    if not ids:
-        return []
-    query = (
-        select(OutboxMail)
-        .where(OutboxMail.id.in_(ids))
-        .order_by(OutboxMail.next_attempt_at, OutboxMail.id)
-        .execution_options(populate_existing=True)
-    )
-    return list(session.scalars(query))
+    unbuilt = [row.id for row in rows if row.raw_message is None]
+    if unbuilt:
+        query = select(*SEND_COLUMNS, *BUILD_COLUMNS).where(OUTBOX.c.id.in_(unbuilt))
+        rows = [row for row in rows if row.raw_message is not None]
+        rows += session.execute(query).all()
+        session.commit()
+    return sorted(rows, key=lambda row: (row.next_attempt_at, row.id))
+
+
+def _results_connection(engine: Engine) -> Connection:
+    """A connection of its own for a drain's results, each committed right after it.
+
+    A plain connection, not the session: a commit of the session gives its connection
+    back to the pool and takes one again for the next mail. On PostgreSQL in autocommit
+    mode: each result is one UPDATE that commits by itself, one round trip per mail
+    instead of three (BEGIN, UPDATE, COMMIT); its `commit()` does nothing. On SQLite each
+    result is a short transaction of its own.
+    """
+    if engine.dialect.name == "postgresql":
+        return engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+    return engine.connect()
 
 
 def send_due(
@@ -114,13 +204,19 @@ def send_due(
 ) -> SendReport:
     """Send what is due (up to `limit`), in chunks; commit each result after its answer.
 
-    A connection failure ends the drain: the mail that hit it waits its backoff, the rest
-    of the chunk goes back to pending untouched. `after_accept` is a test hook called
-    between the server's acceptance and the commit.
+    Results are written on a thread of their own (`WriteThread`), while the next mail's
+    envelope (MAIL FROM, RCPT TO) goes to the server; that mail's DATA, where the server
+    accepts it, waits until the result is committed (`before_data`). So, as when
+    everything ran in turn, at most one mail is ever accepted and not yet recorded: a
+    crash sends at most that one again. A connection failure ends the drain: the mail
+    that hit it waits its backoff, the rest of the chunk goes back to pending untouched.
+    `after_accept` is a test hook called between the server's acceptance and the commit.
     """
     report = SendReport()
+    results = WriteThread(session.get_bind().engine, _results_connection)
     try:
         while report.handled < limit:
+            results.wait()  # the claim sees every result written so far
             claimed = [
                 _Claimed.of(mail, sender)
                 for mail in claim(session, now, min(CHUNK, limit - report.handled))
@@ -131,85 +227,111 @@ def send_due(
                 try:
                     if item.problem:
                         raise PermanentFailure(item.problem)
-                    backend.send(item.message)
+                    backend.send(item.message, before_data=results.wait)
                 except PermanentFailure as exc:
-                    _settle(session, item, MailStatus.FAILED, str(exc), now)
+                    results.submit(_settle, item, MailStatus.FAILED, str(exc), now)
                     report.failed += 1
                 except TransientFailure as exc:
-                    failed = _retry(session, item, str(exc), now, rng)
+                    failed = item.attempts + 1 >= MAX_ATTEMPTS  # _retry gives up then
+                    results.submit(_retry, item, str(exc), now, rng)
                     report.failed += failed
                     report.retried += not failed
                     if isinstance(exc, ConnectionFailure):
-                        report.released += _release(session, claimed[index + 1 :])
-                        session.commit()
+                        report.released += results.run(_release, claimed[index + 1 :])
                         return report
                 else:
                     if after_accept is not None:
                         after_accept(item)
-                    _settle(session, item, MailStatus.SENT, None, now)
+                    results.submit(_settle, item, MailStatus.SENT, None, now)
                     report.sent += 1
-                session.commit()
     finally:
-        backend.close()
+        try:
+            results.close()
+        finally:
+            backend.close()
     return report
 
 
 @dataclass
 class _Claimed:
-    """A claimed mail, read once: later commits expire the ORM object."""
+    """A claimed mail, read once, with what goes over the wire."""
 
     id: int
     message_id: str
     token: datetime | None
     attempts: int
-    message: EmailMessage | None
+    message: Outgoing | None
     problem: str | None
 
     @classmethod
-    def of(cls, mail: OutboxMail, sender: str) -> _Claimed:
-        """Snapshot a claimed row and build its message (or say why it cannot be sent)."""
+    def of(cls, mail: Any, sender: str) -> _Claimed:
+        """Snapshot a claimed row and its message (or say why it cannot be sent)."""
         problem = address_problem(mail.to_addr)
         message = None
         if problem is None:
             try:
-                message = build_message(mail, sender)
+                message = outgoing(mail, sender)
             except (ValueError, TypeError) as exc:
                 problem = f"cannot build message: {exc}"
         return cls(mail.id, mail.message_id, mail.claimed_until, mail.attempts, message, problem)
 
+    def mine(self) -> dict[str, Any]:
+        """The parameters of `_MINE`."""
+        return {"m_id": self.id, "m_token": self.token}
 
-def _mine(item: _Claimed):
-    """Only touch a mail we still hold: another sender may have re-claimed a stale claim."""
-    return and_(
-        OutboxMail.id == item.id,
-        OutboxMail.status == MailStatus.SENDING.value,
-        OutboxMail.claimed_until == item.token,
+
+# Only touch a mail we still hold: another sender may have re-claimed a stale claim. The
+# statements below are built once (a drain runs one per mail) with this condition.
+_MINE = and_(
+    OUTBOX.c.id == bindparam("m_id"),
+    OUTBOX.c.status == MailStatus.SENDING.value,
+    OUTBOX.c.claimed_until == bindparam("m_token", type_=OUTBOX.c.claimed_until.type),
+)
+_SETTLE = (
+    update(OUTBOX)
+    .where(_MINE)
+    .values(
+        status=bindparam("m_status"),
+        attempts=OUTBOX.c.attempts + 1,
+        last_error=bindparam("m_error"),
+        claimed_until=None,
+        sent_at=bindparam("m_sent_at", type_=OUTBOX.c.sent_at.type),
     )
+)
+_RETRY = (
+    update(OUTBOX)
+    .where(_MINE)
+    .values(
+        status=MailStatus.PENDING.value,
+        attempts=bindparam("m_attempts"),
+        last_error=bindparam("m_error"),
+        claimed_until=None,
+        next_attempt_at=bindparam("m_next", type_=OUTBOX.c.next_attempt_at.type),
+    )
+)
+_RELEASE = update(OUTBOX).where(_MINE).values(status=MailStatus.PENDING.value, claimed_until=None)
 
 
 def _settle(
-    session: Session,
+    session: Connection,
     item: _Claimed,
     status: MailStatus,
     error: str | None,
     now: datetime,
 ) -> None:
     session.execute(
-        update(OutboxMail)
-        .where(_mine(item))
-        .values(
-            status=status.value,
-            attempts=OutboxMail.attempts + 1,
-            last_error=error,
-            claimed_until=None,
-            sent_at=now if status is MailStatus.SENT else None,
-        )
-        .execution_options(synchronize_session=False)
+        _SETTLE,
+        {
+            **item.mine(),
+            "m_status": status.value,
+            "m_error": error,
+            "m_sent_at": now if status is MailStatus.SENT else None,
+        },
     )
 
 
 def _retry(
-    session: Session,
+    session: Connection,
     item: _Claimed,
     error: str,
     now: datetime,
@@ -221,31 +343,22 @@ def _retry(
         _settle(session, item, MailStatus.FAILED, f"gave up: {error}", now)
         return True
     session.execute(
-        update(OutboxMail)
-        .where(_mine(item))
-        .values(
-            status=MailStatus.PENDING.value,
-            attempts=attempts,
-            last_error=error,
-            claimed_until=None,
-            next_attempt_at=now + backoff(attempts, rng),
-        )
-        .execution_options(synchronize_session=False)
+        _RETRY,
+        {
+            **item.mine(),
+            "m_attempts": attempts,
+            "m_error": error,
+            "m_next": now + backoff(attempts, rng),
+        },
     )
     return False
 
 
-def _release(session: Session, items: list[_Claimed]) -> int:
+def _release(session: Connection, items: list[_Claimed]) -> int:
     """Give claimed mails back without counting an attempt."""
     released = 0
     for item in items:
-        result = session.execute(
-            update(OutboxMail)
-            .where(_mine(item))
-            .values(status=MailStatus.PENDING.value, claimed_until=None)
-            .execution_options(synchronize_session=False)
-        )
-        released += result.rowcount
+        released += session.execute(_RELEASE, item.mine()).rowcount
     return released
 
 

@@ -150,17 +150,22 @@ def is_due(
     start date, at or after the send time, no unlock yet on this local day, and something
     left to unlock.
     """
+    if not _may_deliver(enrollment, now):
+        return False
+    if kind_of is None:
+        return any(_locked(item) for item in enrollment.items)
+    return bool(next_batch(enrollment.items, kind_of))
+
+
+def _may_deliver(enrollment: EnrollmentLike, now: datetime) -> bool:
+    """`is_due` without looking at the items: is a delivery allowed at `now`?"""
     if enrollment.paused_by is not None or enrollment.all_unlocked:
         return False
     if enrollment.finished_at is not None:
         return False
     if not _at_send_moment(enrollment, now):
         return False
-    if enrollment.last_unlock_on == local_day(now, enrollment.timezone):
-        return False
-    if kind_of is None:
-        return any(_locked(item) for item in enrollment.items)
-    return bool(next_batch(enrollment.items, kind_of))
+    return enrollment.last_unlock_on != local_day(now, enrollment.timezone)
 
 
 def reminder_due(
@@ -239,9 +244,9 @@ def plan_tick(
         enrollment.reminders_sent > 0 and nudges_after_activity(enrollment, last_activity_at) == 0
     )
     view = _Overlay(enrollment, paused_by=paused_by)
-    if is_due(view, now, kind_of):
+    if _may_deliver(view, now):  # is_due, computing the batch once
         plan.unlock = next_batch(enrollment.items, kind_of)
-    elif enrollment.last_unlock_on != local_day(now, enrollment.timezone):
+    if not plan.unlock and enrollment.last_unlock_on != local_day(now, enrollment.timezone):
         plan.remind = reminder_due(view, now, last_activity_at)
     return plan
 

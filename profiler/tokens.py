@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous.encoding import base64_encode
 
 from .models import User
 
@@ -20,7 +23,17 @@ class TokenError(Exception):
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"profiler.{purpose}")
+    secret = current_app.config["SECRET_KEY"]
+    if isinstance(secret, list):  # itsdangerous key rotation: newest last
+        secret = tuple(secret)
+    return _cached_serializer(secret, purpose)
+
+
+@lru_cache(maxsize=64)
+def _cached_serializer(secret: Any, purpose: str) -> URLSafeTimedSerializer:
+    """One serializer per key and purpose (the delivery tick signs thousands of links)."""
+    keys = list(secret) if isinstance(secret, tuple) else secret
+    return URLSafeTimedSerializer(keys, salt=f"profiler.{purpose}")
 
 
 def account_fingerprint(user: User) -> str:
@@ -48,6 +61,24 @@ def read_account_token(token: str, purpose: str, max_age: int) -> User:
 def dump(data: Any, purpose: str) -> str:
     """Sign any JSON-able data for `purpose`."""
     return _serializer(purpose).dumps(data)
+
+
+def dumper(purpose: str) -> Callable[[Any], str]:
+    """A `dump` for `purpose` that signs many small tokens fast (the delivery tick).
+
+    The tokens are the ones `dump` makes, except that the payload is never compressed:
+    itsdangerous tries zlib on every payload, which costs more than the rest of the
+    signing and only pays off for payloads far longer than an id or two. `load` reads
+    both forms.
+    """
+    serializer = _serializer(purpose)
+    signer = serializer.make_signer()
+
+    def dump_fast(data: Any) -> str:
+        payload = base64_encode(serializer.serializer.dumps(data))
+        return signer.sign(payload).decode("ascii")
+
+    return dump_fast
 
 
 def load(token: str, purpose: str, max_age: int) -> Any:

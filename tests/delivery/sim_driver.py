@@ -60,9 +60,9 @@ class KillingBackend:
     def __init__(self, inner, killer: Killer):
         self.inner, self.killer = inner, killer
 
-    def send(self, message) -> None:
+    def send(self, message, before_data=None) -> None:
         self.killer.point("send")
-        self.inner.send(message)
+        self.inner.send(message, before_data=before_data)
 
     def close(self) -> None:
         self.inner.close()

@@ -73,6 +73,10 @@ def test_upgrade_from_the_first_migration_keeps_the_data(empty_app):
     assert {"totp_secret", "totp_last_step", "recovery_codes"} <= columns
     tables = set(inspect(_db.engine).get_table_names())
     assert {"rate_limits", "document_choices"} <= tables
+    outbox = {c["name"] for c in inspect(_db.engine).get_columns("outbox")}
+    assert "raw_message" in outbox  # a mail queued before it has none: built when sent
+    due = {i["name"]: i["column_names"] for i in inspect(_db.engine).get_indexes("outbox")}
+    assert due["ix_outbox_due"] == ["status", "next_attempt_at", "id"]
 
 
 def test_downgrade_to_the_first_migration_and_up_again(empty_app):
@@ -82,6 +86,7 @@ def test_downgrade_to_the_first_migration_and_up_again(empty_app):
     downgrade(directory=MIGRATIONS, revision=FIRST)
     assert counts() == {table: 1 for table in ROWS}
     assert "rate_limits" not in set(inspect(_db.engine).get_table_names())
+    assert "raw_message" not in {c["name"] for c in inspect(_db.engine).get_columns("outbox")}
     upgrade(directory=MIGRATIONS)
     assert counts() == {table: 1 for table in ROWS}
     downgrade(directory=MIGRATIONS, revision="base")

@@ -7,10 +7,9 @@ SQLAlchemy's `before_cursor_execute`. A difference means a query inside a loop (
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-
-import re
 
 import pytest
 from sqlalchemy import event
