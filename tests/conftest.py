@@ -171,9 +171,7 @@ def login(client, email: str, password: str = PASSWORD):
     )
     if response.status_code == 302 and urlsplit(response.headers["Location"]).path == SECOND_STEP:
         token = csrf_token(client, SECOND_STEP)
-        response = client.post(
-            SECOND_STEP, data={"code": totp_code(email), "csrf_token": token}
-        )
+        response = client.post(SECOND_STEP, data={"code": totp_code(email), "csrf_token": token})
     return response
 
 
@@ -182,6 +180,7 @@ class SmtpSink:
 
     def __init__(self) -> None:
         self.messages = []
+        self.received: list[tuple[str, list[str], bytes]] = []  # sender, recipients, bytes
         self.reject_next: list[str] = []
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
@@ -192,7 +191,8 @@ class SmtpSink:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802
-        """Keep the parsed message."""
+        """Keep the parsed message, and the envelope as received."""
+        self.received.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
         return "250 Message accepted"
 

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
 from datetime import timedelta
 from email import message_from_bytes, policy
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select, update
 
 from profiler import outbox, tokens
@@ -25,7 +23,7 @@ from profiler.mail import (
 )
 from profiler.mailwire import from_header
 from profiler.models import MailStatus, OutboxMail
-from tests.conftest import T0, free_port
+from tests.conftest import T0
 
 SENDER = "Profiler <noreply@profiler.local>"
 PAUSE = "<https://profiler.example/mail/pause/" + "eyJlIjoxLCJ1IjoyfQ" * 4 + ">"
@@ -37,44 +35,10 @@ RENDERED = RenderedMail(
 )
 
 
-@dataclass
-class RawSink:
-    """aiosmtpd handler keeping each envelope as received: sender, recipients, bytes."""
-
-    received: list[tuple[str, list[str], bytes]] = field(default_factory=list)
-    reject_next: list[str] = field(default_factory=list)
-    port: int = 0
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
-        """Accept recipients unless a rejection is queued."""
-        if self.reject_next:
-            return self.reject_next.pop(0)
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802
-        """Keep the envelope and the bytes."""
-        self.received.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
-        return "250 Message accepted"
-
-
 @pytest.fixture
-def raw_smtp():
-    """An SMTP server on 127.0.0.1 that keeps the bytes it receives."""
-    sink = RawSink()
-    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    sink.port = controller.port
-    try:
-        yield sink
-    finally:
-        controller.stop()
-
-
-@pytest.fixture
-def raw_app(any_app, raw_smtp):
-    """`any_app` sending to `raw_smtp`."""
-    any_app.config.update(MAIL_BACKEND="smtp", SMTP_HOST="127.0.0.1", SMTP_PORT=raw_smtp.port)
+def raw_app(any_app, smtp_server):
+    """`any_app` sending to the test SMTP server."""
+    any_app.config.update(MAIL_BACKEND="smtp", SMTP_HOST="127.0.0.1", SMTP_PORT=smtp_server.port)
     return any_app
 
 
@@ -88,11 +52,11 @@ def drain(app, session, now=T0) -> outbox.SendReport:
     return outbox.send_due(session, backend_for(app), SENDER, now, rng=random.Random(1))
 
 
-def test_the_stored_bytes_are_what_the_server_receives(raw_app, session, raw_smtp):
+def test_the_stored_bytes_are_what_the_server_receives(raw_app, session, smtp_server):
     mail = put(session)
     stored = bytes(mail.raw_message)
     assert drain(raw_app, session).sent == 1
-    [(sender, recipients, content)] = raw_smtp.received
+    [(sender, recipients, content)] = smtp_server.received
     assert (sender, recipients) == ("noreply@profiler.local", ["zoe@example.nl"])
     assert content == from_header(SENDER) + stored
     message = message_from_bytes(content, policy=policy.default)
@@ -103,22 +67,22 @@ def test_the_stored_bytes_are_what_the_server_receives(raw_app, session, raw_smt
     assert body.replace("\r\n", "\n") == RENDERED.text
 
 
-def test_a_retry_sends_the_same_bytes(raw_app, session, raw_smtp):
+def test_a_retry_sends_the_same_bytes(raw_app, session, smtp_server):
     mail = put(session)
-    raw_smtp.reject_next = ["451 4.7.1 try again later"]
+    smtp_server.reject_next = ["451 4.7.1 try again later"]
     assert drain(raw_app, session).retried == 1
     assert drain(raw_app, session, T0 + timedelta(minutes=1)).sent == 1
-    [(_, _, content)] = raw_smtp.received
+    [(_, _, content)] = smtp_server.received
     assert content == from_header(SENDER) + bytes(mail.raw_message)
 
 
-def test_a_mail_queued_without_bytes_is_built_when_sent(raw_app, session, raw_smtp):
+def test_a_mail_queued_without_bytes_is_built_when_sent(raw_app, session, smtp_server):
     """Mails queued before the bytes were stored (before the migration) still go out."""
     mail = put(session)
     session.execute(update(OutboxMail).values(raw_message=None))
     session.commit()
     assert drain(raw_app, session).sent == 1
-    [(sender, recipients, content)] = raw_smtp.received
+    [(sender, recipients, content)] = smtp_server.received
     assert (sender, recipients) == ("noreply@profiler.local", ["zoe@example.nl"])
     message = message_from_bytes(content, policy=policy.default)
     assert message["Message-ID"].strip() == mail.message_id  # as the email package folds it
@@ -142,33 +106,33 @@ def test_queue_many_tells_the_new_keys_from_those_already_queued(any_app, sessio
     assert after == before  # the first one stays: same Message-ID, same bytes
 
 
-def test_before_data_runs_after_the_envelope_and_before_the_server_accepts(raw_smtp):
-    backend = SmtpBackend("127.0.0.1", raw_smtp.port, None, None, False, 10)
+def test_before_data_runs_after_the_envelope_and_before_the_server_accepts(smtp_server):
+    backend = SmtpBackend("127.0.0.1", smtp_server.port, None, None, False, 10)
     message = Outgoing("noreply@profiler.local", "zoe@example.nl", b"Subject: x\r\n\r\nhi\r\n")
     seen: list[int] = []
-    backend.send(message, before_data=lambda: seen.append(len(raw_smtp.received)))
-    assert seen == [0] and len(raw_smtp.received) == 1
+    backend.send(message, before_data=lambda: seen.append(len(smtp_server.received)))
+    assert seen == [0] and len(smtp_server.received) == 1
 
     def fails() -> None:
         raise RuntimeError("the previous result could not be written")
 
     with pytest.raises(RuntimeError):
         backend.send(message, before_data=fails)
-    assert len(raw_smtp.received) == 1  # not accepted; the envelope was reset
+    assert len(smtp_server.received) == 1  # not accepted; the envelope was reset
     backend.send(message)  # the connection goes on
-    assert len(raw_smtp.received) == 2
+    assert len(smtp_server.received) == 2
     assert backend.connections_opened == 1
     backend.close()
 
 
-def test_a_recipient_refused_at_rcpt_is_permanent_and_the_connection_goes_on(raw_smtp):
-    backend = SmtpBackend("127.0.0.1", raw_smtp.port, None, None, False, 10)
+def test_a_recipient_refused_at_rcpt_is_permanent_and_the_connection_goes_on(smtp_server):
+    backend = SmtpBackend("127.0.0.1", smtp_server.port, None, None, False, 10)
     message = Outgoing("noreply@profiler.local", "zoe@example.nl", b"Subject: x\r\n\r\nhi\r\n")
-    raw_smtp.reject_next = ["550 5.1.1 no such user"]
+    smtp_server.reject_next = ["550 5.1.1 no such user"]
     with pytest.raises(PermanentFailure, match="550"):
         backend.send(message)
     backend.send(message)
-    assert len(raw_smtp.received) == 1 and backend.connections_opened == 1
+    assert len(smtp_server.received) == 1 and backend.connections_opened == 1
     backend.close()
 
 
