@@ -76,7 +76,7 @@ def answers_for(session: Session, client: User, exercise_id: str) -> dict[str, A
     """The client's answers to one exercise, by field id (removed fields included).
 
     Without their revisions: those grow with every autosave, and a save or a page needs at
-    most one of them (see `_value_at`) or the few kept on a conflict (`open_conflicts`).
+    most one of them (see `_value_at`) or the few kept on a conflict (`for_exercise_page`).
     """
     rows = session.scalars(
         select(Answer).where(Answer.client_id == client.id, Answer.exercise_id == exercise_id)
@@ -305,26 +305,6 @@ def _mark_conflict(session: Session, answer: Any, revision: int) -> None:
         .where(AnswerRevision.answer_id == answer.id, AnswerRevision.revision == revision)
         .values(conflict=True)
     )
-
-
-def open_conflicts(
-    session: Session, answers: Mapping[str, Answer]
-) -> dict[str, list[AnswerRevision]]:
-    """Per field, the other-tab texts kept on a conflict that the client has not yet closed."""
-    by_id = {answer.id: field_id for field_id, answer in answers.items() if answer.id is not None}
-    if not by_id:
-        return {}
-    rows = session.scalars(
-        select(AnswerRevision)
-        .where(AnswerRevision.answer_id.in_(by_id), AnswerRevision.conflict.is_(True))
-        .order_by(AnswerRevision.answer_id, AnswerRevision.revision)
-    ).all()
-    result: dict[str, list[AnswerRevision]] = {}
-    for rev in rows:
-        field_id = by_id[rev.answer_id]
-        if rev.revision != answers[field_id].revision:
-            result.setdefault(field_id, []).append(rev)
-    return result
 
 
 def close_conflicts(session: Session, answers: Iterable[Answer]) -> int:

@@ -96,18 +96,6 @@ def unread_comments(session: Session, client_id: int) -> list[Comment]:
     )
 
 
-def mark_read(session: Session, client: User, exercise_id: str, now: datetime) -> int:
-    """Mark the client's unread comments on an exercise as read; returns how many."""
-    return _mark(comments_for(session, client.id, exercise_id), now)
-
-
-def _mark(comments: list[Comment], now: datetime) -> int:
-    unread = [c for c in comments if c.read_at is None]
-    for comment in unread:
-        comment.read_at = now
-    return len(unread)
-
-
 @dataclass(frozen=True)
 class PageComment:
     """A comment as the client's exercise page shows it."""

@@ -114,7 +114,7 @@ def earlier_answers(exercise: Any, stored: Mapping[str, Answer]) -> list[Earlier
 def kept_texts(exercise: Any, conflicts: Mapping[str, list[Any]]) -> list[KeptText]:
     """Texts from another window that were kept on a conflict and not yet closed.
 
-    `conflicts`: field id -> revisions, as `answers.open_conflicts` gives them.
+    `conflicts`: field id -> kept revisions, as `answers.for_exercise_page` reads them.
     """
     result = []
     for field_id, revisions in conflicts.items():

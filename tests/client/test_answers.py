@@ -62,12 +62,12 @@ def test_two_tabs_changing_the_same_field_keep_both_texts(db, sanne):
     assert result.conflicts[0].theirs == "tekst uit tab B"
     stored = answers.answers_for(db, sanne, EX)
     assert stored["then_now"].value == "tekst uit tab A"
-    kept = answers.open_conflicts(db, stored)
+    kept = answers.for_exercise_page(db, sanne.id, EX).conflicts
     assert [r.value for r in kept["then_now"]] == ["tekst uit tab B"]
     assert {r.value for r in stored["then_now"].revisions} >= {"tekst uit tab A", "tekst uit tab B"}
     # Closing the notice keeps the revisions themselves.
     answers.close_conflicts(db, stored.values())
-    assert answers.open_conflicts(db, stored) == {}
+    assert answers.for_exercise_page(db, sanne.id, EX).conflicts == {}
     assert len(stored["then_now"].revisions) == 3
 
 

@@ -39,7 +39,8 @@ def test_coach_comments_on_an_answer_and_the_client_gets_it_unread(karin_client,
     assert "nog niet gelezen" in html
     [unread] = comments.unread_comments(db, sanne.id)
     assert unread.body == "Wat maakt dat verschil?" and unread.author_id == team["karin"].id
-    assert comments.mark_read(db, sanne, "self_image", at("2026-03-05 09:00")) == 1
+    on_page = comments.for_exercise_page(db, sanne.id, "self_image")
+    assert on_page.mark_read(db, at("2026-03-05 09:00")) == 1
     db.commit()
     assert comments.unread_comments(db, sanne.id) == []
     assert "gelezen" in karin_client.get(page).get_data(as_text=True)
