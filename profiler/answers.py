@@ -175,7 +175,7 @@ def all_answers(session: Session, client: User) -> dict[str, dict[str, Any]]:
     return result
 
 
-def current_revisions(answers: Mapping[str, Answer]) -> dict[str, int]:
+def current_revisions(answers: Mapping[str, Any]) -> dict[str, int]:
     """Field id -> current revision number (what a page must send back as expected)."""
     return {field_id: answer.revision for field_id, answer in answers.items()}
 
@@ -239,7 +239,7 @@ def save_answers(
         )
     }
     connection = session.connection()
-    result = SaveResult(revisions={f: a.revision for f, a in stored.items()})
+    result = SaveResult(revisions=current_revisions(stored))
     for field_id, value in values.items():
         answer = stored.get(field_id)
         current = answer.value if answer else None

@@ -179,11 +179,6 @@ def _queue_statement(dialect: str) -> Any:
     return stmt
 
 
-def already_queued(session: Session, key: str) -> bool:
-    """True when a mail with `key` exists in the outbox."""
-    return session.scalar(select(OutboxMail.id).where(OutboxMail.key == key)) is not None
-
-
 def build_message(mail: Any, sender: str) -> EmailMessage:
     """The RFC 5322 message for an outbox row, with its stable Message-ID.
 

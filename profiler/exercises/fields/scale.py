@@ -218,10 +218,10 @@ class ScaleField(Field):
         marker = "\x00choices\x00"
         whole = str(self._build_item_html(item, None, slot, False, choices_marker=marker))
         head, tail = whole.split(marker)
-        plain, checked = [], []
-        for number in range(self.min, self.max + 1):
-            plain.append(str(self._choice_html(slot.child(item.id), number, False, False)))
-            checked.append(str(self._choice_html(slot.child(item.id), number, True, False)))
+        item_slot = slot.child(item.id)
+        numbers = range(self.min, self.max + 1)
+        plain = [str(self._choice_html(item_slot, n, False, False)) for n in numbers]
+        checked = [str(self._choice_html(item_slot, n, True, False)) for n in numbers]
         return head, plain, checked, tail
 
     def _choice_html(self, item_slot: Slot, number: int, checked: bool, missing: bool) -> Markup:
@@ -252,12 +252,13 @@ class ScaleField(Field):
     ) -> Markup:
         item_slot = slot.child(item.id)
         missing = invalid and answer is None
-        choices = [
-            self._choice_html(item_slot, number, answer == number, missing)
-            for number in range(self.min, self.max + 1)
-        ]
         if choices_marker is not None:
             choices = [Markup(choices_marker)]
+        else:
+            choices = [
+                self._choice_html(item_slot, number, answer == number, missing)
+                for number in range(self.min, self.max + 1)
+            ]
         classes = "scale__item" + (" scale__item--missing" if missing else "")
         return tag(
             "fieldset",
