@@ -155,6 +155,19 @@ _ITEMS = (
 )
 
 
+_ITEM = select(PlanItem).where(
+    PlanItem.enrollment_id == bindparam("enrollment_id"),
+    PlanItem.exercise_id == bindparam("exercise_id"),
+)
+
+
+def load_item(session: Session, enrollment: Enrollment, exercise_id: str) -> PlanItem | None:
+    """One plan item of the enrollment (a save needs no other; `items` loads when asked)."""
+    return session.scalars(
+        _ITEM, {"enrollment_id": enrollment.id, "exercise_id": exercise_id}
+    ).one_or_none()
+
+
 def load_items(session: Session, enrollment: Enrollment) -> list[PlanItem]:
     """The enrollment's plan items in plan order, also set as `enrollment.items` (no reload)."""
     items: list[PlanItem] = list(session.scalars(_ITEMS, {"enrollment_id": enrollment.id}))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
 
 from flask import (
     Flask,
@@ -30,6 +29,10 @@ from .extensions import db
 from .i18n import register_filters
 
 NO_STORE_PREFIXES = ("/me", "/coach", "/admin", "/invite", "/reset", "/mail")
+# The last-seen time in the session moves in steps of this many seconds: a request within a
+# step of the last one leaves the session cookie alone, so it is not signed and sent again on
+# every autosave. The idle timeout allows the step on top, so it never ends a session early.
+SEEN_STEP_SECONDS = 30
 
 
 def register_web(app: Flask) -> None:
@@ -56,15 +59,17 @@ def _before() -> None:
         abort(400)
     if not current_user.is_authenticated:
         return
-    now = clock.now()
-    limit = timedelta(minutes=current_app.config["IDLE_TIMEOUT_MINUTES"])
+    now = clock.now().timestamp()
+    limit = current_app.config["IDLE_TIMEOUT_MINUTES"] * 60
     last = session.get("seen")
-    if last is not None and now.timestamp() - float(last) > limit.total_seconds():
+    idle = None if last is None else now - float(last)
+    if idle is not None and idle > limit + SEEN_STEP_SECONDS:
         logout_user()
         session.clear()
         session["idle_expired"] = True
         return
-    session["seen"] = now.timestamp()
+    if idle is None or not 0 <= idle < SEEN_STEP_SECONDS:
+        session["seen"] = now
     return _require_two_factor_setup()
 
 

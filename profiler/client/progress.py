@@ -48,8 +48,9 @@ def set_flag(item: PlanItem, flagged: bool, note: str | None) -> bool:
     note = (note or "").strip()[:FLAG_NOTE_MAX] or None
     new_note = note if flagged else None
     changed = item.flagged != flagged or item.flag_note != new_note
-    item.flagged = flagged
-    item.flag_note = new_note
+    if changed:  # assigning the same values would still make the commit flush the item
+        item.flagged = flagged
+        item.flag_note = new_note
     return changed
 
 

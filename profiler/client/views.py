@@ -128,20 +128,28 @@ def exercise(exercise_id: str):
     now = clock.now()
     lang = _lang()
     enrollment = own_enrollment(current_user)
-    items = plan_view.load_items(db.session, enrollment) if enrollment else []
-    item = next((i for i in items if i.exercise_id == exercise_id), None)
+    saving = request.method == "POST"
+    if enrollment is None:
+        item = None
+    elif saving:  # a save (an autosave every few seconds) needs only this exercise's item
+        item = plan_view.load_item(db.session, enrollment, exercise_id)
+    else:
+        items = plan_view.load_items(db.session, enrollment)
+        item = next((i for i in items if i.exercise_id == exercise_id), None)
     definition = current_library().get(exercise_id, lang) if item else None
     if item is None or definition is None:
         if _wants_json():
             return jsonify(error=_("Deze oefening bestaat niet.")), 404
         return render_template("client/not_found.html", exercise_id=exercise_id), 404
     if item.unlocked_at is None:
-        if request.method == "POST" and _wants_json():
+        if saving and _wants_json():
             return jsonify(error=_("Deze oefening is nog niet open.")), 409
-        plan = plan_view.build(db.session, enrollment, current_library(), lang, now, items=items)
+        plan = plan_view.build(
+            db.session, enrollment, current_library(), lang, now, items=enrollment.items
+        )
         return render_template("client/locked.html", step=plan.step(exercise_id), plan=plan)
     form = ExerciseForm()
-    if request.method == "GET":
+    if not saving:
         form.flagged.data = bool(item.flagged)
         form.flag_note.data = item.flag_note or ""
         return _exercise_page(item, definition, form, {}, None, lang, now, mark_read=True)

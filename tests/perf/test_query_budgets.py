@@ -144,7 +144,7 @@ def autosave_statements(practice: Practice, text: str) -> list[str]:
     seen: list[str] = []
 
     def record(conn, cursor, statement, parameters, context, executemany):
-        seen.append(" ".join(statement.split())[:140])
+        seen.append(" ".join(statement.split()))
 
     event.listen(_db.engine, "before_cursor_execute", record)
     try:
@@ -172,3 +172,6 @@ def test_autosave_never_reads_the_revision_history(practices):
     reads = [s for s in found["large"] if s.startswith("SELECT") and "answer_revisions" in s]
     assert reads == [], reads
     assert len(found["large"]) <= 5, "\n".join(found["large"])
+    plan_reads = [s for s in found["large"] if s.startswith("SELECT") and "plan_items" in s]
+    # A save reads only the item of its own exercise, not the whole plan.
+    assert len(plan_reads) == 1 and "plan_items.exercise_id = " in plan_reads[0], plan_reads

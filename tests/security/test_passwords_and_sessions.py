@@ -105,6 +105,33 @@ def test_idle_timeout_asks_to_log_in_again_and_returns_to_the_page(app, client, 
     assert back.headers["Location"] == "/me/settings"
 
 
+def test_activity_keeps_the_session_and_rewrites_its_cookie_only_every_step(
+    app, client, monkeypatch
+):
+    """Autosaves every few seconds do not re-sign the cookie; activity still counts."""
+    from profiler.web import SEEN_STEP_SECONDS
+
+    fixed = Clock(clock.now())
+    monkeypatch.setattr(clock, "now", fixed)
+    make_user(Role.CLIENT, "sanne@example.nl")
+    login(client, "sanne@example.nl")
+    assert client.get("/me/settings").status_code == 200
+    fixed.at += timedelta(seconds=SEEN_STEP_SECONDS - 5)
+    quiet = client.get("/me/settings")
+    assert quiet.status_code == 200 and "Set-Cookie" not in quiet.headers
+    fixed.at += timedelta(seconds=10)
+    moved = client.get("/me/settings")
+    assert moved.status_code == 200 and "session=" in moved.headers.get("Set-Cookie", "")
+    # Active just before the timeout, then idle for almost the whole limit: still logged in.
+    limit = timedelta(minutes=app.config["IDLE_TIMEOUT_MINUTES"])
+    fixed.at += limit - timedelta(seconds=5)
+    assert client.get("/me/settings").status_code == 200
+    fixed.at += limit - timedelta(seconds=1)
+    assert client.get("/me/settings").status_code == 200
+    fixed.at += limit + timedelta(minutes=1)
+    assert client.get("/me/settings").status_code == 302
+
+
 def test_next_cannot_point_elsewhere(app, client):
     make_user(Role.CLIENT, "sanne@example.nl")
     for target in ("https://evil.example/", "//evil.example/", "/\\evil.example", "/coach"):
