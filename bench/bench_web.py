@@ -194,8 +194,10 @@ def run(kind: str, db_url: str, seconds: float, connections: int) -> list[dict]:
             if callable(fixed["sessions"]):  # the warm-up moved the revisions on
                 options["sessions"] = fixed["sessions"]()
                 before, _ = saved_revisions(db_url, data.field_id)
+            cpu_before = server.cpu_seconds()
             result = wrk(server.url + path, connections=connections, seconds=seconds, **options)
-            results.append(dict(db=kind, route=name, result=result))
+            cpu = (server.cpu_seconds() - cpu_before) / max(result.requests, 1)
+            results.append(dict(db=kind, route=name, result=result, cpu_ms=cpu * 1e3))
             if callable(fixed["sessions"]):
                 after, conflicts = saved_revisions(db_url, data.field_id)
                 print(
@@ -205,7 +207,8 @@ def run(kind: str, db_url: str, seconds: float, connections: int) -> list[dict]:
                 )
             print(
                 f"[{kind}] {name:<22} {result.rps:8.1f} req/s  p50 {result.p50_ms:7.1f} ms  "
-                f"p95 {result.p95_ms:7.1f} ms  bad {result.bad}",
+                f"p95 {result.p95_ms:7.1f} ms  server CPU {cpu * 1e3:6.2f} ms/request  "
+                f"bad {result.bad}",
                 flush=True,
             )
         problems = server.errors()
@@ -224,6 +227,9 @@ def report(results: list[dict], connections: int) -> bool:
     The targets are judged against the anonymous /healthz (one SELECT 1, no session). The
     second baseline is the same route with a client's session cookie: every logged-in page
     also reads its session and user, so "× logged in" shows what the page itself costs.
+    "cpu ms" is the gunicorn processes' CPU time per request (not the database server's) and
+    "cpu r" the baseline's CPU per request divided by the route's: the throughput ratio the
+    server's own work allows, which other load on the machine hardly moves.
     """
     ok = True
     print()
@@ -233,11 +239,13 @@ def report(results: list[dict], connections: int) -> bool:
     )
     print(
         f"{'db':<9}{'route':<27}{'req/s':>9}{'ratio':>7}{'p50 ms':>9}{'p95 ms':>9}"
-        f"{'p95 x':>7}{'ratio li':>9}{'p95 x li':>9}{'bad':>5}  target (anonymous / logged in)"
+        f"{'p95 x':>7}{'ratio li':>9}{'p95 x li':>9}{'cpu ms':>8}{'cpu r':>7}{'bad':>5}"
+        "  target (anonymous / logged in)"
     )
     for kind in dict.fromkeys(r["db"] for r in results):
         rows = [r for r in results if r["db"] == kind]
         base = rows[0]["result"]
+        base_cpu = rows[0]["cpu_ms"]
         logged = next((r["result"] for r in rows if r["route"] == LOGGED_IN), base)
         for row in rows:
             r = row["result"]
@@ -245,6 +253,7 @@ def report(results: list[dict], connections: int) -> bool:
             p95x = r.p95_ms / base.p95_ms if base.p95_ms else 0
             ratio_li = r.rps / logged.rps if logged.rps else 0
             p95x_li = r.p95_ms / logged.p95_ms if logged.p95_ms else 0
+            cpu_ratio = base_cpu / row["cpu_ms"] if row["cpu_ms"] else 0
             target = ""
             if row["route"] in ("exercise page", "autosave POST"):
                 strict = _verdict(ratio, p95x, r.bad)
@@ -255,7 +264,8 @@ def report(results: list[dict], connections: int) -> bool:
                 target = "non-200 answers"
             print(
                 f"{kind:<9}{row['route']:<27}{r.rps:9.1f}{ratio:7.2f}{r.p50_ms:9.1f}"
-                f"{r.p95_ms:9.1f}{p95x:7.2f}{ratio_li:9.2f}{p95x_li:9.2f}{r.bad:5d}  {target}"
+                f"{r.p95_ms:9.1f}{p95x:7.2f}{ratio_li:9.2f}{p95x_li:9.2f}{row['cpu_ms']:8.2f}"
+                f"{cpu_ratio:7.2f}{r.bad:5d}  {target}"
             )
     return ok
 

@@ -129,12 +129,36 @@ class Gunicorn:
                 self.proc.kill()
                 self.proc.wait()
 
+    def cpu_seconds(self) -> float:
+        """CPU time the server has used so far: master, live workers and reaped workers.
+
+        Workers recycled by max_requests are counted through the master's children times.
+        Unlike req/s, this hardly moves when other processes share the machine.
+        """
+        assert self.proc is not None
+        tick = os.sysconf("SC_CLK_TCK")
+        master = _proc_stat(self.proc.pid)
+        total = sum(int(master[i]) for i in (11, 12, 13, 14))  # utime stime cutime cstime
+        children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").read_text()
+        for pid in children.split():
+            try:
+                worker = _proc_stat(int(pid))
+            except (FileNotFoundError, ProcessLookupError):
+                continue  # exited meanwhile: its time is in the master's children times
+            total += int(worker[11]) + int(worker[12])
+        return total / tick
+
     def errors(self) -> list[str]:
         """Access-log lines with a 5xx status and tracebacks in the log."""
         text = self.log.read_text(errors="replace")
         bad = [line for line in text.splitlines() if re.search(r'"status":5\d\d', line)]
         bad += [line for line in text.splitlines() if line.startswith("Traceback")]
         return bad
+
+
+def _proc_stat(pid: int) -> list[str]:
+    """Fields of /proc/PID/stat after the command name (field 3 onwards, 0-based here)."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
 
 
 def wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 60) -> None:
