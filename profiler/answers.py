@@ -147,8 +147,10 @@ _PAGE_ANSWERS = (
 
 def for_exercise_page(session: Session, client_id: int, exercise_id: str) -> PageAnswers:
     """All current values of the client, with the stored rows and open conflicts of one
-    exercise, in one query."""
-    rows = session.execute(_PAGE_ANSWERS, {"client_id": client_id, "exercise_id": exercise_id})
+    exercise, in one query (on the session's connection: no ORM step for plain rows)."""
+    rows = session.connection().execute(
+        _PAGE_ANSWERS, {"client_id": client_id, "exercise_id": exercise_id}
+    )
     result = PageAnswers({}, {}, {})
     for answer_id, ex_id, field_id, value, revision, updated, kept_rev, kept_value, kept_at in rows:
         result.values.setdefault(ex_id, {})[field_id] = value
@@ -232,13 +234,13 @@ def save_answers(
     on the unique revision number (IntegrityError): the caller reads again and retries.
     """
     expected = expected or {}
+    connection = session.connection()  # plain statements need no ORM step (or autoflush)
     stored = {
         field_id: _Stored(answer_id, value, revision)
-        for answer_id, field_id, value, revision in session.execute(
+        for answer_id, field_id, value, revision in connection.execute(
             _STORED, {"client_id": client.id, "exercise_id": exercise_id}
         )
     }
-    connection = session.connection()
     result = SaveResult(revisions=current_revisions(stored))
     for field_id, value in values.items():
         answer = stored.get(field_id)

@@ -157,7 +157,7 @@ def for_exercise_page(session: Session, client_id: int, exercise_id: str) -> Pag
     """The comments on one exercise and the unread counts of all, in one query."""
     rows = [
         PageComment(*row)
-        for row in session.execute(
+        for row in session.connection().execute(
             _PAGE_COMMENTS, {"client_id": client_id, "exercise_id": exercise_id}
         )
     ]

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import flask_babel
 from babel import Locale
-from babel.dates import format_date, format_datetime, format_time
+from babel.dates import format_date, format_datetime
 from babel.support import NullTranslations, Translations
 from flask import current_app, g, has_request_context, request, session
 from flask_babel import get_locale
@@ -207,12 +207,17 @@ def short_date(value: date | datetime | None, tz: str | None = None) -> str:
     return _day_text(day, "medium", _babel_locale())
 
 
+def clock_time(value: datetime, tz: str | None = None) -> str:
+    """ "08:05": the time of day in the user's time zone, 24 hours, as Babel's "HH:mm"."""
+    return _local(value, tz).strftime("%H:%M")
+
+
 def date_time(value: datetime | None, tz: str | None = None) -> str:
     """ "vrijdag 17 maart om 08:00"-style moment, in the user's time zone."""
     if value is None:
         return ""
     local = _local(value, tz)
-    return f"{long_date(local)} {format_time(local, 'HH:mm', locale=_babel_locale())}"
+    return f"{long_date(local)} {local.strftime('%H:%M')}"
 
 
 def iso_moment(value: datetime | None) -> str:

@@ -36,7 +36,10 @@ class ExerciseForm(FlaskForm):
     """What surrounds the engine's fields: the coach flag and the buttons."""
 
     class Meta:
-        csrf_field_name = "csrf_token"
+        # CSRFProtect checks every POST before the view; checking the token a second time
+        # in the form (and signing a new one for it) would cost every autosave for nothing.
+        # The page puts the token in the form itself.
+        csrf = False
 
     flagged = BooleanField(_l("Ik wil deze oefening bespreken met mijn coach"))
     flag_note = TextAreaField(

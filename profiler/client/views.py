@@ -16,7 +16,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import format_date, format_time, get_locale
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 from sqlalchemy.exc import IntegrityError
@@ -28,7 +28,7 @@ from .. import exercises as engine
 from ..access import own_enrollment, role_required
 from ..auth.passwords import verify_password
 from ..extensions import db
-from ..i18n import date_time
+from ..i18n import clock_time, date_time
 from ..library import current_library
 from ..models import Role
 from ..plans import local_day
@@ -182,7 +182,7 @@ def exercise(exercise_id: str):
     )
     # The time in the message is formatted first: the user's time zone is read before the
     # save takes SQLite's write lock, and the commit does not make us read the user again.
-    moment = format_time(now, "HH:mm")
+    moment = clock_time(now)
     outcome = _submit_with_retry(item, definition, submission, now)
     db.session.commit()
     message = _save_message(outcome, moment)
