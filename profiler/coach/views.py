@@ -24,6 +24,7 @@ from .. import (
     dashboard,
     enrollments,
     library,
+    paging,
     plan_changes,
     plan_view,
     session_prep,
@@ -99,6 +100,11 @@ def score_filter(value: float, fixed: bool = True) -> str:
 # ------------------------------------------------------------------ dashboard
 
 
+# Rows per page of the client table: a coach with hundreds of clients gets a quick page, and
+# "aandacht nodig eerst" still puts who needs attention on the first one.
+DASHBOARD_PAGE_SIZE = 50
+
+
 @bp.get("", endpoint="dashboard")
 @role_required(*COACHES)
 def dashboard_page():
@@ -118,9 +124,14 @@ def dashboard_page():
         unnumbered=catalog.unnumbered_ids(),
         attention_days=int(current_app.config.get("ATTENTION_DAYS", dashboard.ATTENTION_DAYS)),
     )
+    shown = paging.page_of(rows, paging.requested(request.args.get("page")), DASHBOARD_PAGE_SIZE)
+    choices = {"q": search, "status": status, "sort": sort, "attention": "1" * attention_only}
     return render_template(
         "coach/dashboard.html",
-        rows=rows,
+        rows=shown.items,
+        page=shown,
+        attention_count=sum(1 for row in rows if row.needs_attention),
+        page_args={key: value for key, value in choices.items() if value},
         status=status,
         sort=sort,
         attention_only=attention_only,

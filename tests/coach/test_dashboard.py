@@ -113,7 +113,7 @@ def test_dashboard_runs_the_same_number_of_queries_for_20_and_200_clients(karin_
     add_clients(karin, 180, start=19)
     with_200 = count_statements(page)
     html = page().get_data(as_text=True)
-    assert len(CLIENT_LINK.findall(html)) == 200
+    assert len(CLIENT_LINK.findall(html)) == 50  # the first page; the pager reaches the rest
     started = time.perf_counter()
     page()
     took = time.perf_counter() - started
@@ -224,3 +224,34 @@ def test_dashboard_query_runs_on_postgresql_with_fixed_queries(pg_app):
     assert len(rows) == 5 and count == 4
     assert all(r.new_answers == 1 and r.last_activity_at is not None for r in rows)
     assert {r.status for r in rows} >= {"paused_coach", "paused_client", "active"}
+
+
+def test_the_client_table_comes_in_pages_that_keep_the_choices(karin_client, team):
+    """200 clients: four pages of 50, each client once, filters and sort kept in the links."""
+    add_clients(team["karin"], 199)  # with Sanne: 200 clients
+    seen: list[str] = []
+    for number in (1, 2, 3, 4):
+        html = karin_client.get(f"/coach?sort=name&q=&page={number}").get_data(as_text=True)
+        links = CLIENT_LINK.findall(html)
+        assert len(links) == 50, number
+        seen += links
+        assert f'aria-current="page"><span class="visually-hidden">Pagina </span>{number}' in html
+        first = (number - 1) * 50 + 1
+        assert f"Je ziet {first} tot en met {first + 49}." in html
+        assert "200 cliënten" in html
+    assert len(set(seen)) == 200
+    html = karin_client.get("/coach?sort=name&page=2").get_data(as_text=True)
+    assert 'href="/coach?page=1&amp;sort=name" rel="prev"' in html
+    assert 'href="/coach?page=3&amp;sort=name" rel="next"' in html
+    # Past the end, or not a number: the last or the first page, never an error or no rows.
+    last = karin_client.get("/coach?page=99").get_data(as_text=True)
+    assert "Je ziet 151 tot en met 200." in last and 'rel="next"' not in last
+    odd = karin_client.get("/coach?page=-3%27").get_data(as_text=True)
+    assert "Je ziet 1 tot en met 50." in odd and 'rel="prev"' not in odd
+
+
+def test_one_page_of_clients_shows_no_pager(karin_client, team):
+    add_clients(team["karin"], 9)
+    html = karin_client.get("/coach").get_data(as_text=True)
+    assert len(CLIENT_LINK.findall(html)) == 10
+    assert 'class="pagination"' not in html and "Je ziet" not in html

@@ -1,0 +1,56 @@
+"""Pages of long lists (profiler.paging): clamping, positions and the links shown."""
+
+from __future__ import annotations
+
+import pytest
+
+from profiler.paging import page_of, requested
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (None, 1),
+        ("", 1),
+        ("abc", 1),
+        ("0", 1),
+        ("-2", 1),
+        ("2.5", 1),
+        ("3", 3),
+        (" 4 ", 4),
+        ("٣", 1),
+        ("99999999999999999999", 1),
+    ],
+)
+def test_requested_page_falls_back_to_the_first(value, expected):
+    assert requested(value) == expected
+
+
+def test_pages_cut_the_list_and_count_positions():
+    rows = list(range(1, 121))  # 120 rows, 50 per page: 50, 50, 20
+    first, second, third = (page_of(rows, n, 50) for n in (1, 2, 3))
+    assert (first.items[0], first.items[-1], first.first, first.last) == (1, 50, 1, 50)
+    assert (second.first, second.last, second.previous, second.next) == (51, 100, 1, 3)
+    assert (third.items, third.first, third.last, third.next) == (rows[100:], 101, 120, None)
+    assert first.previous is None and first.pages == third.pages == 3
+
+
+def test_a_page_past_the_end_shows_the_last_page_and_an_empty_list_one_page():
+    assert page_of(list(range(120)), 9, 50).number == 3
+    empty = page_of([], 4, 50)
+    assert (empty.number, empty.pages, empty.items, empty.first, empty.last) == (1, 1, [], 0, 0)
+    assert empty.previous is None and empty.next is None
+
+
+def test_page_links_show_first_last_and_neighbours_with_gaps():
+    rows = list(range(500))  # 10 pages of 50
+    assert page_of(rows[:350], 1, 50).numbers == [1, 2, 3, 4, 5, 6, 7]
+    assert page_of(rows, 1, 50).numbers == [1, 2, 3, None, 10]
+    assert page_of(rows, 5, 50).numbers == [1, None, 3, 4, 5, 6, 7, None, 10]
+    assert page_of(rows, 10, 50).numbers == [1, None, 8, 9, 10]
+    assert page_of(rows, 4, 50).numbers == [1, 2, 3, 4, 5, 6, None, 10]
+
+
+def test_page_size_must_be_positive():
+    with pytest.raises(ValueError):
+        page_of([1], 1, 0)
