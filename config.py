@@ -63,6 +63,8 @@ class Base:
     RATELIMIT_HEADERS_ENABLED = True
     TOTP_ISSUER = _env("TOTP_ISSUER", "Profiler")
     RETENTION_MONTHS = int(_env("RETENTION_MONTHS", "24") or 24)
+    # Sent and failed mails (with their whole message) are removed after this many days.
+    OUTBOX_KEEP_DAYS = int(_env("OUTBOX_KEEP_DAYS", "30") or 30)
     LOG_JSON = _flag("LOG_JSON", False)
     TESTING = False
 

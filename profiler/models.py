@@ -180,13 +180,19 @@ class PlanItem(db.Model):
     @property
     def state(self) -> str:
         """locked, open, in_progress, done or skipped."""
-        if self.skipped:
-            return "skipped"
-        if self.done_at:
-            return "done"
-        if self.unlocked_at is None:
-            return "locked"
-        return "in_progress" if self.started_at else "open"
+        return plan_item_state(self)
+
+
+def plan_item_state(item: Any) -> str:
+    """The state of a plan item (or a row with its columns): locked, open, in_progress,
+    done or skipped."""
+    if item.skipped:
+        return "skipped"
+    if item.done_at:
+        return "done"
+    if item.unlocked_at is None:
+        return "locked"
+    return "in_progress" if item.started_at else "open"
 
 
 class Answer(db.Model):
@@ -318,6 +324,8 @@ class OutboxMail(db.Model):
     raw_message: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     status: Mapped[str] = mapped_column(String(10), default=MailStatus.PENDING.value)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # When the next attempt is due; once sent or failed, when the last attempt was (the
+    # outbox purge counts from it, through ix_outbox_due).
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)

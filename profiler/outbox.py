@@ -295,6 +295,8 @@ _SETTLE = (
         attempts=OUTBOX.c.attempts + 1,
         last_error=bindparam("m_error"),
         claimed_until=None,
+        # A finished mail's next_attempt_at is its last attempt: what the purge counts from.
+        next_attempt_at=bindparam("m_now", type_=OUTBOX.c.next_attempt_at.type),
         sent_at=bindparam("m_sent_at", type_=OUTBOX.c.sent_at.type),
     )
 )
@@ -325,6 +327,7 @@ def _settle(
             **item.mine(),
             "m_status": status.value,
             "m_error": error,
+            "m_now": now,
             "m_sent_at": now if status is MailStatus.SENT else None,
         },
     )

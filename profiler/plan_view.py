@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from . import plans
-from .models import Answer, Comment, Enrollment, PlanItem
+from .models import Answer, Comment, Enrollment, PlanItem, plan_item_state
 
 NUMBERED = plans.NUMBERED
 EXTRA_PART = "extra"
@@ -166,6 +166,42 @@ def load_item(session: Session, enrollment: Enrollment, exercise_id: str) -> Pla
     return session.scalars(
         _ITEM, {"enrollment_id": enrollment.id, "exercise_id": exercise_id}
     ).one_or_none()
+
+
+@dataclass(frozen=True, slots=True)
+class PlanRow:
+    """A plan item as plain, read-only values: for pages that show the plan and change
+    nothing in it (no ORM object to build and track for each of the 20-odd items)."""
+
+    id: int
+    enrollment_id: int
+    exercise_id: str
+    position: int
+    optional: bool
+    unlocked_at: datetime | None
+    started_at: datetime | None
+    done_at: datetime | None
+    skipped: bool
+    flagged: bool
+    flag_note: str | None
+
+    @property
+    def state(self) -> str:
+        """locked, open, in_progress, done or skipped (as PlanItem.state)."""
+        return plan_item_state(self)
+
+
+_ITEM_ROWS = (
+    select(*(PlanItem.__table__.c[name] for name in PlanRow.__slots__))
+    .where(PlanItem.enrollment_id == bindparam("enrollment_id"))
+    .order_by(PlanItem.position, PlanItem.id)
+)
+
+
+def read_items(session: Session, enrollment: Enrollment) -> list[PlanRow]:
+    """The enrollment's plan items in plan order, as read-only rows."""
+    rows = session.connection().execute(_ITEM_ROWS, {"enrollment_id": enrollment.id})
+    return [PlanRow(*row) for row in rows]
 
 
 def load_items(session: Session, enrollment: Enrollment) -> list[PlanItem]:

@@ -33,7 +33,7 @@ from profiler.extensions import db
 from profiler.mail import backend_for
 from profiler.models import SchedulerLease
 from profiler.outbox import send_due
-from profiler.retention import purge_finished
+from profiler.retention import purge_finished, purge_outbox
 
 log = logging.getLogger("scheduler")
 
@@ -168,7 +168,7 @@ class Runner:
                 db.session.remove()
 
     def purge(self) -> None:
-        """Job: remove finished enrollments past the retention period (idempotent)."""
+        """Job: remove what is past its retention period, enrollments and mails (idempotent)."""
         if not self.is_active() or self.stopping.is_set():
             return
         with self._tick_lock, self.app.app_context():
@@ -186,6 +186,14 @@ class Runner:
             except Exception:
                 db.session.rollback()
                 log.exception("retention purge failed")
+            try:
+                days = int(self.app.config["OUTBOX_KEEP_DAYS"])
+                removed = purge_outbox(db.session, clock.now(), days)
+                if removed:
+                    log.info("retention: removed %d outbox mails older than %d days", removed, days)
+            except Exception:
+                db.session.rollback()
+                log.exception("outbox purge failed")
             finally:
                 db.session.remove()
 

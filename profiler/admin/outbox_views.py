@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -58,6 +58,7 @@ def outbox():
         status=status,
         counts=counts,
         labels=STATUS_LABELS,
+        keep_days=int(current_app.config["OUTBOX_KEEP_DAYS"]),
     )
 
 
