@@ -41,6 +41,7 @@ def register_web(app: Flask) -> None:
     urls.init_app(app)
     app.before_request(_before)
     app.after_request(_security_headers)
+    app.after_request(_logout_after_idle_save)  # runs before _security_headers (reverse order)
     app.context_processor(_template_globals)
     for code in (400, 403, 404, 405, 413, 429, 500):
         app.register_error_handler(code, _error_page)
@@ -64,13 +65,49 @@ def _before() -> None:
     last = session.get("seen")
     idle = None if last is None else now - float(last)
     if idle is not None and idle > limit + SEEN_STEP_SECONDS:
-        logout_user()
-        session.clear()
-        session["idle_expired"] = True
-        return
+        if _saves_before_idle_logout():
+            g.logout_after_save = True  # _logout_after_idle_save ends the session afterwards
+            return None
+        _end_idle_session("idle")
+        return None
     if idle is None or not 0 <= idle < SEEN_STEP_SECONDS:
         session["seen"] = now
     return _require_two_factor_setup()
+
+
+def _saves_before_idle_logout() -> bool:
+    """True for the exercise form sent without JavaScript: it is saved before the logout.
+
+    Without JavaScript nothing keeps the session alive while a client types a long answer, so
+    "Opslaan" or "Klaar" can arrive after the idle timeout; answers are never lost. The CSRF
+    check has already passed (CSRFProtect runs before `_before`) and the session is still
+    signed and current; only the idle time ran out. Autosave (JSON) is refused as before: the
+    script keeps the text on the page and saves it after the next login.
+    """
+    return (
+        request.method == "POST"
+        and request.endpoint == "client.exercise"
+        and request.accept_mimetypes.best != "application/json"
+    )
+
+
+def _logout_after_idle_save(response):
+    """After that one save: end the session and send the client to log in again.
+
+    The exercise view redirects only when everything was saved; any other answer (the page
+    again, with a message at a question) means some typed text may not have been saved.
+    """
+    if not g.pop("logout_after_save", False):
+        return response
+    _end_idle_session("saved" if 300 <= response.status_code < 400 else "check")
+    return redirect(url_for("auth.login", next=request.path))
+
+
+def _end_idle_session(reason: str) -> None:
+    """Log out after the idle timeout; the login page says why (`reason`, see auth.views)."""
+    logout_user()
+    session.clear()
+    session["idle_expired"] = reason
 
 
 # Reachable while a coach or administrator still has to set up two-factor login.

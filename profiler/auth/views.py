@@ -22,6 +22,19 @@ TOKEN_MESSAGES = {
     "invalid": _l("Deze link klopt niet. Controleer of je de hele link uit de mail hebt gebruikt."),
 }
 
+# Why the idle timeout ended the session (set by profiler.web), as the login page says it.
+IDLE_MESSAGES = {
+    "idle": _l("Je was een tijd niet actief. Log opnieuw in; je komt terug waar je was."),
+    "saved": _l(
+        "Je was een tijd niet actief, daarom ben je uitgelogd. Wat je typte, is bewaard. "
+        "Log opnieuw in om verder te gaan."
+    ),
+    "check": _l(
+        "Je was een tijd niet actief, daarom ben je uitgelogd. We hebben bewaard wat kon, "
+        "maar misschien niet alles. Log opnieuw in en kijk bij de oefening of alles er staat."
+    ),
+}
+
 
 def _limit_message(_limit=None) -> str:
     return _(
@@ -45,8 +58,10 @@ def login():
     if current_user.is_authenticated:
         return redirect(landing_url(current_user))
     form = LoginForm(next=request.args.get("next", ""))
-    if session.pop("idle_expired", False):
-        flash(_("Je was een tijd niet actief. Log opnieuw in; je komt terug waar je was."), "info")
+    idle = session.pop("idle_expired", None)
+    if idle:
+        message = IDLE_MESSAGES.get(idle, IDLE_MESSAGES["idle"])
+        flash(str(message), "warning" if idle == "check" else "info")
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
         if throttle.blocked("login", email):

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from profiler import clock
+from profiler import accounts, answers, clock
 from profiler.auth.passwords import common_passwords, password_problem
+from profiler.extensions import db as _db
 from profiler.models import Role
-from tests.conftest import PASSWORD, csrf_token, login, make_user
+from tests.client.conftest import NOW, enroll
+from tests.conftest import CSRF_RE, PASSWORD, csrf_token, login, make_user
 
 
 @pytest.mark.parametrize(
@@ -103,6 +106,143 @@ def test_idle_timeout_asks_to_log_in_again_and_returns_to_the_page(app, client, 
         },
     )
     assert back.headers["Location"] == "/me/settings"
+
+
+# --- the idle timeout during a save without JavaScript -------------------------------------
+
+EXERCISE = "/me/exercises/self_image"
+SAVED_MESSAGE = "Wat je typte, is bewaard"
+CHECK_MESSAGE = "misschien niet alles"
+
+
+def typing_client(app, client, monkeypatch):
+    """Sanne, logged in, with the exercise page open; returns her and the test clock."""
+    fixed = Clock(NOW)
+    monkeypatch.setattr(clock, "now", fixed)
+    sanne = make_user(Role.CLIENT, "sanne@example.nl")
+    enroll(sanne, opened=2)
+    login(client, "sanne@example.nl")
+    return sanne, fixed
+
+
+def exercise_form(client, **fields):
+    """What the exercise form posts: CSRF token, each field's revision marker, the fields."""
+    html = client.get(EXERCISE).get_data(as_text=True)
+    data = {"csrf_token": CSRF_RE.search(html).group(1)}
+    data.update(re.findall(r'name="(_rev-[a-z0-9_]+)" value="(\d+)"', html))
+    data.update(fields)
+    return data
+
+
+def idle_past_the_timeout(app, fixed):
+    fixed.at += timedelta(minutes=app.config["IDLE_TIMEOUT_MINUTES"] + 1)
+
+
+def stored(sanne) -> dict:
+    return {k: a.value for k, a in answers.answers_for(_db.session, sanne, "self_image").items()}
+
+
+def assert_sent_to_login(response, next_path: str) -> None:
+    assert response.status_code == 302
+    location = urlsplit(response.headers["Location"])
+    assert location.path == "/login"
+    assert parse_qs(location.query)["next"] == [next_path]
+
+
+def test_saving_after_the_idle_timeout_keeps_the_text_then_logs_out(app, client, monkeypatch):
+    """Without JavaScript, "Opslaan" after a long quiet spell still saves what was typed."""
+    sanne, fixed = typing_client(app, client, monkeypatch)
+    data = exercise_form(client, **{"f.then_now": "Vroeger was ik snel moe.", "save": "1"})
+    idle_past_the_timeout(app, fixed)
+    response = client.post(EXERCISE, data=data)
+    assert_sent_to_login(response, EXERCISE)
+    assert stored(sanne)["then_now"] == "Vroeger was ik snel moe."
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "niet actief" in page and SAVED_MESSAGE in page
+    # Logging in again leads back to the exercise, with the text in it.
+    back = client.post(
+        "/login",
+        data={
+            "email": "sanne@example.nl",
+            "password": PASSWORD,
+            "next": EXERCISE,
+            "csrf_token": csrf_token(client),
+        },
+    )
+    assert back.headers["Location"] == EXERCISE
+    assert "Vroeger was ik snel moe." in client.get(EXERCISE).get_data(as_text=True)
+
+
+def test_the_save_after_the_idle_timeout_ends_the_session(app, client, monkeypatch):
+    sanne, fixed = typing_client(app, client, monkeypatch)
+    data = exercise_form(client, **{"f.then_now": "Eerste keer", "save": "1"})
+    idle_past_the_timeout(app, fixed)
+    assert client.post(EXERCISE, data=data).status_code == 302
+    assert_sent_to_login(client.get("/me"), "/me")
+    # The grace is used up: the same form once more is refused and changes nothing.
+    again = dict(data, **{"f.then_now": "Tweede keer"})
+    assert client.post(EXERCISE, data=again).status_code == 400
+    assert stored(sanne)["then_now"] == "Eerste keer"
+
+
+def test_a_save_with_errors_after_the_idle_timeout_says_to_check_the_exercise(
+    app, client, monkeypatch
+):
+    sanne, fixed = typing_client(app, client, monkeypatch)
+    too_long = "Dit is mijn verhaal. " * 300  # > 5000 characters
+    data = exercise_form(
+        client, **{"f.then_now": too_long, "f.own_words": ["rustig", "trouw"], "save": "1"}
+    )
+    idle_past_the_timeout(app, fixed)
+    response = client.post(EXERCISE, data=data)
+    assert_sent_to_login(response, EXERCISE)
+    assert stored(sanne) == {"own_words": ["rustig", "trouw"]}  # the valid part is saved
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert CHECK_MESSAGE in page and SAVED_MESSAGE not in page
+    assert_sent_to_login(client.get("/me"), "/me")
+
+
+def test_opening_a_page_after_the_idle_timeout_still_just_logs_out(app, client, monkeypatch):
+    _, fixed = typing_client(app, client, monkeypatch)
+    assert client.get(EXERCISE).status_code == 200
+    idle_past_the_timeout(app, fixed)
+    response = client.get(EXERCISE)
+    assert_sent_to_login(response, EXERCISE)
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "niet actief" in page and SAVED_MESSAGE not in page
+    assert_sent_to_login(client.get("/me"), "/me")
+
+
+def test_autosave_after_the_idle_timeout_is_refused_and_saves_nothing(app, client, monkeypatch):
+    """The autosave script keeps the text in the page and tries again after logging in."""
+    sanne, fixed = typing_client(app, client, monkeypatch)
+    data = exercise_form(client, **{"f.then_now": "Nog niet bewaard"})
+    idle_past_the_timeout(app, fixed)
+    response = client.post(EXERCISE, data=data, headers={"Accept": "application/json"})
+    assert response.status_code == 401 and response.get_json()["login"] is True
+    assert stored(sanne) == {}
+    assert_sent_to_login(client.get("/me"), "/me")
+
+
+def test_a_bad_csrf_token_after_the_idle_timeout_saves_nothing(app, client, monkeypatch):
+    sanne, fixed = typing_client(app, client, monkeypatch)
+    data = exercise_form(client, **{"f.then_now": "Van een andere site", "save": "1"})
+    data["csrf_token"] = "not-the-token"
+    idle_past_the_timeout(app, fixed)
+    assert client.post(EXERCISE, data=data).status_code == 400
+    assert stored(sanne) == {}
+    assert_sent_to_login(client.get("/me"), "/me")
+
+
+def test_no_save_after_the_idle_timeout_once_logged_out_elsewhere(app, client, monkeypatch):
+    """The grace is only for the idle time: a session ended by logout elsewhere saves nothing."""
+    sanne, fixed = typing_client(app, client, monkeypatch)
+    data = exercise_form(client, **{"f.then_now": "Na het uitloggen", "save": "1"})
+    accounts.end_sessions(sanne)
+    _db.session.commit()
+    idle_past_the_timeout(app, fixed)
+    assert_sent_to_login(client.post(EXERCISE, data=data), EXERCISE)
+    assert stored(sanne) == {}
 
 
 def test_activity_keeps_the_session_and_rewrites_its_cookie_only_every_step(
