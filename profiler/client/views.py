@@ -129,12 +129,13 @@ def exercise(exercise_id: str):
     lang = _lang()
     enrollment = own_enrollment(current_user)
     saving = request.method == "POST"
+    items = None
     if enrollment is None:
         item = None
     elif saving:  # a save (an autosave every few seconds) needs only this exercise's item
         item = plan_view.load_item(db.session, enrollment, exercise_id)
-    else:
-        items = plan_view.load_items(db.session, enrollment)
+    else:  # showing the page changes nothing in the plan: read-only rows
+        items = plan_view.read_items(db.session, enrollment)
         item = next((i for i in items if i.exercise_id == exercise_id), None)
     definition = current_library().get(exercise_id, lang) if item else None
     if item is None or definition is None:
@@ -145,14 +146,16 @@ def exercise(exercise_id: str):
         if saving and _wants_json():
             return jsonify(error=_("Deze oefening is nog niet open.")), 409
         plan = plan_view.build(
-            db.session, enrollment, current_library(), lang, now, items=enrollment.items
+            db.session, enrollment, current_library(), lang, now, items=items or None
         )
         return render_template("client/locked.html", step=plan.step(exercise_id), plan=plan)
     form = ExerciseForm()
     if not saving:
         form.flagged.data = bool(item.flagged)
         form.flag_note.data = item.flag_note or ""
-        return _exercise_page(item, definition, form, {}, None, lang, now, mark_read=True)
+        return _exercise_page(
+            enrollment, items, item, definition, form, {}, None, lang, now, mark_read=True
+        )
     if "close_conflicts" in request.form and CloseConflictsForm().validate_on_submit():
         stored = answer_service.answers_for(db.session, current_user, exercise_id)
         answer_service.close_conflicts(db.session, stored.values())
@@ -196,9 +199,20 @@ def exercise(exercise_id: str):
             errors=outcome.errors,
             message=message,
         )
+    # Unless everything was saved, show the page again (no redirect): the one save the idle
+    # timeout lets through (profiler.web) takes a redirect to mean "all saved".
     if outcome.errors or form.flag_note.errors or blanks:
         return _exercise_page(
-            item, definition, form, outcome.errors, values, lang, now, blank_entries=blanks
+            enrollment,
+            plan_view.read_items(db.session, enrollment),
+            item,
+            definition,
+            form,
+            outcome.errors,
+            values,
+            lang,
+            now,
+            blank_entries=blanks,
         )
     if submission.finishing:
         flash(
@@ -262,16 +276,26 @@ def _save_message(outcome: progress.Outcome, moment: str) -> str:
 
 
 def _exercise_page(
-    item, definition, form, errors, typed, lang, now, blank_entries=None, mark_read=False
+    enrollment,
+    items,
+    item,
+    definition,
+    form,
+    errors,
+    typed,
+    lang,
+    now,
+    blank_entries=None,
+    mark_read=False,
 ):
     """The exercise page: plan, fields with the stored (or just typed) answers, comments.
 
-    Reads the answers and the comments once and gives the plan view their counts, so the
-    page costs a fixed handful of queries. With `mark_read`, the coach's comments on this
-    exercise count as read from now on (the plan still shows them as new on this page).
+    `items` are the plan's items (read-only rows will do). Reads the answers and the
+    comments once and gives the plan view their counts, so the page costs a fixed handful
+    of queries. With `mark_read`, the coach's comments on this exercise count as read from
+    now on (the plan still shows them as new on this page).
     """
     library = current_library()
-    enrollment = item.enrollment
     found = answer_service.for_exercise_page(db.session, current_user.id, item.exercise_id)
     comments = comment_service.for_exercise_page(db.session, current_user.id, item.exercise_id)
     plan = plan_view.build(
@@ -280,7 +304,7 @@ def _exercise_page(
         library,
         lang,
         now,
-        items=enrollment.items,
+        items=items,
         answered=found.answered,
         unread=comments.unread,
         expected=False,  # an open exercise's page shows no "opens on" dates

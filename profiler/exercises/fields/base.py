@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
+from weakref import WeakKeyDictionary
 
 from markupsafe import Markup
 
@@ -13,6 +14,13 @@ from ..tags import joined, paragraphs, tag, text
 from ..wording import say
 
 COMMON_KEYS = ("id", "type", "label", "hint", "required")
+
+# A field's frame (wrapper, label or legend, hint) without errors, split around its control,
+# per field, place in the form, language and extra hint: only the control changes with the
+# answer. Dropped with the field when the library is reloaded; bounded per field.
+_FRAMES: WeakKeyDictionary = WeakKeyDictionary()
+_FRAMES_PER_FIELD = 256
+_CONTROL = "\x00control\x00"  # never in escaped text: it marks where the control goes
 
 
 class FormData(Protocol):
@@ -160,6 +168,38 @@ class Field:
     ) -> Markup:
         """Label or legend, hint, error and the control, wired with aria-describedby."""
         errors = ctx.errors_at(slot)
+        if errors:
+            return self._frame(ctx, slot, control, extra_hint, errors)
+        frames = _FRAMES.setdefault(self, {})
+        key = (slot.path, ctx.lang, extra_hint)
+        pieces = frames.get(key)
+        if pieces is None:
+            if len(frames) >= _FRAMES_PER_FIELD:
+                frames.clear()
+            pieces = frames[key] = self._frame_pieces(ctx, slot, extra_hint)
+        head, described, tail = pieces
+        return Markup("".join((head, control(described, False), tail)))
+
+    def _frame_pieces(self, ctx: RenderContext, slot: Slot, extra_hint: str) -> tuple:
+        """The error-free frame before and after the control, and what the control is
+        described by."""
+        seen: list[str | None] = []
+
+        def marker(described: str | None, invalid: bool) -> Markup:
+            seen.append(described)
+            return Markup(_CONTROL)
+
+        head, tail = str(self._frame(ctx, slot, marker, extra_hint, [])).split(_CONTROL)
+        return head, seen[0], tail
+
+    def _frame(
+        self,
+        ctx: RenderContext,
+        slot: Slot,
+        control: Callable[[str | None, bool], Markup],
+        extra_hint: str,
+        errors: list[str],
+    ) -> Markup:
         hint = " ".join(h for h in (self.hint, extra_hint) if h)
         hint_id = f"{slot.dom}-hint" if hint else None
         error_id = f"{slot.dom}-error" if errors else None
