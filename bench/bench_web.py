@@ -162,7 +162,9 @@ def run(kind: str, db_url: str, seconds: float, connections: int) -> list[dict]:
         coach = HttpSession(server.url)
         coach.login(data.coach_email, PASSWORD, TOTP_SECRET)
         status, _, coach_html = coach.request("GET", "/coach")
-        assert status == 200 and "Client 00199" in coach_html, "coach dashboard lacks clients"
+        # All 200 are counted and sorted; the first page of 50 is shown (the pager has the rest).
+        assert status == 200 and "200 cliënten" in coach_html, "coach dashboard lacks clients"
+        assert "Client 00049" in coach_html and "Client 00050" not in coach_html, "no paging"
         routes = [
             ("baseline /healthz", "/healthz", dict(sessions=[WrkSession()])),
             (LOGGED_IN, "/healthz", dict(sessions=[client])),
@@ -180,7 +182,7 @@ def run(kind: str, db_url: str, seconds: float, connections: int) -> list[dict]:
                 ),
             ),
             (
-                "/coach (200 clients)",
+                "/coach (200, 50 shown)",
                 "/coach",
                 dict(sessions=[WrkSession(cookie=coach.cookie_header())]),
             ),
