@@ -78,7 +78,9 @@ def template_gettext(eval_ctx: EvalContext, string: str, /, **variables: object)
     rv = current_translations().ugettext(string)
     if eval_ctx.autoescape:
         rv = Markup(rv)
-    return rv % variables
+    if variables or "%" in rv:
+        return rv % variables
+    return rv  # what `rv % {}` gives for a text without "%", without Markup's formatting step
 
 
 @pass_eval_context
