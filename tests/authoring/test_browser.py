@@ -110,6 +110,30 @@ def test_edit_preview_refuse_save_and_live_for_clients(admin_page, content, sann
     assert dialogs == []
 
 
+def test_saving_cancels_a_waiting_preview(admin_page, content):
+    """Typing starts a preview after a pause; pressing save within that pause cancels it, so
+    no preview request races the save."""
+    pg = admin_page
+    pg.goto(f"/admin/exercises/{SELF}")
+    preview_url = pg.locator("form[data-preview-url]").get_attribute("data-preview-url")
+    previews: list[str] = []
+    pg.on("request", lambda r: previews.append(r.url) if r.url.endswith(preview_url) else None)
+    # Keep the page here after the click, to see what the script does next.
+    pg.evaluate(
+        "document.querySelector('form[data-preview-url]')"
+        ".addEventListener('submit', e => e.preventDefault())"
+    )
+    pg.locator("#source").press("End")
+    pg.locator("#source").type(" extra")
+    pg.click("button[name=save], input[name=save]")
+    pg.wait_for_timeout(1500)  # twice the pause after typing
+    assert previews == []
+    # Typing again afterwards still updates the preview.
+    pg.locator("#source").type(" meer")
+    expect(pg.locator("#preview-status")).to_contain_text("bijgewerkt")
+    assert len(previews) == 1
+
+
 def test_script_onerror_and_javascript_links_stay_inert(admin_page, content, sanne, live_server):
     pg = admin_page
     dialogs = record_dialogs(pg)

@@ -49,6 +49,13 @@
     });
   }
 
+  // Saving (or the preview button) sends the form itself: no preview may start after that,
+  // and an answer to one already on its way is ignored, so it cannot race the save.
+  form.addEventListener("submit", function () {
+    window.clearTimeout(timer);
+    sent++;
+  });
+
   // A link to "line N" of the text puts the cursor at the start of that line.
   form.addEventListener("click", function (event) {
     var link = event.target.closest ? event.target.closest("a[data-line]") : null;
