@@ -199,7 +199,9 @@ _ITEM_ROWS = (
 
 
 def read_items(session: Session, enrollment: Enrollment) -> list[PlanRow]:
-    """The enrollment's plan items in plan order, as read-only rows."""
+    """The enrollment's plan items in plan order, as read-only rows (after writing out any
+    change the session still holds, as an ORM query would)."""
+    session.flush()
     rows = session.connection().execute(_ITEM_ROWS, {"enrollment_id": enrollment.id})
     return [PlanRow(*row) for row in rows]
 

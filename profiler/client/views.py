@@ -62,7 +62,8 @@ def _plan(now) -> plan_view.PlanView | None:
     enrollment = own_enrollment(current_user)
     if enrollment is None:
         return None
-    return plan_view.build(db.session, enrollment, current_library(), _lang(), now)
+    items = plan_view.read_items(db.session, enrollment)  # these pages only show the plan
+    return plan_view.build(db.session, enrollment, current_library(), _lang(), now, items=items)
 
 
 def _endpoint_for_rule(rule: str) -> str | None:
