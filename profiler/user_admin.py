@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from datetime import datetime
 from pathlib import Path
 
@@ -93,22 +92,24 @@ def delete_client(session: Session, client: User, *, by: User, now: datetime) ->
     )
     session.delete(client)  # document choices and photo go with it (ON DELETE CASCADE)
     session.flush()
-    forget_cached_documents()
+    forget_cached_documents(client_id)
     audit.record(
         session, actor=by, action="user.deleted", now=now, deleted_user_id=client_id, **counts
     )
     return counts
 
 
-def forget_cached_documents() -> None:
-    """Drop the PDF cache: its files are named by content, so a client's own can't be picked.
+def forget_cached_documents(client_id: int) -> None:
+    """Drop the client's cached PDFs: their folder in the PDF cache and the memory entries.
 
-    The cache only saves rendering time; everyone else's documents are simply made again.
+    Files directly in the cache folder date from before the folder per client: they are
+    named by content, so they could be anyone's, and go too. Other clients' PDFs stay.
     """
-    from exports.cache import MEMORY
+    from exports.cache import forget_owner, remove_unowned
 
-    MEMORY.clear()
-    shutil.rmtree(Path(current_app.instance_path) / "pdf-cache", ignore_errors=True)
+    cache_dir = Path(current_app.instance_path) / "pdf-cache"
+    forget_owner(str(client_id), cache_dir)
+    remove_unowned(cache_dir)
 
 
 def coaches(session: Session) -> list[User]:

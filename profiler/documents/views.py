@@ -85,7 +85,7 @@ def _no_store(response: Response) -> Response:
 
 
 def _cache_dir() -> Path:
-    """PDFs hold personal data: they are cached in the instance folder only."""
+    """PDFs hold personal data: cached in the instance folder only, a folder per client."""
     return Path(current_app.instance_path) / "pdf-cache"
 
 
@@ -105,7 +105,7 @@ def _download(data: bytes, mimetype: str, name: str) -> Response:
 
 def _pdf_response(kind: str, client: User) -> Response:
     document = _build(kind, client)
-    data = render_pdf_cached(document, cache_dir=_cache_dir())
+    data = render_pdf_cached(document, cache_dir=_cache_dir(), owner=str(client.id))
     return _download(data, PDF, download_name(kind, client.name, "pdf", document.lang))
 
 

@@ -18,11 +18,13 @@ from profiler.demo_answers import (
     NAME,
     PITCH_TEXT,
     PRIVATE_MARKERS,
+    save_sample_answers,
 )
 from profiler.documents.models import DocumentChoices
 from profiler.extensions import db
-from profiler.models import AuditEvent
-from tests.conftest import csrf_token, login
+from profiler.models import Answer, AuditEvent, Role
+from profiler.user_admin import delete_client
+from tests.conftest import T0, csrf_token, login, make_user
 from tests.exports.pdf_reading import text_of
 
 CV_PAGE = "/me/documents/cv"
@@ -324,19 +326,33 @@ def test_a_client_cannot_use_the_coach_download(sanne_client, sanne):
 # ------------------------------------------------------------------------ cache
 
 
-def test_a_repeated_download_comes_from_the_cache(app, sanne_client, monkeypatch):
-    from exports.cache import MEMORY
-
-    renders = []
+@pytest.fixture
+def renders(monkeypatch) -> list[str]:
+    """The kinds WeasyPrint really rendered, behind the cache."""
+    calls: list[str] = []
     real = exports.pdf.render_pdf
 
     def counting(document):
-        renders.append(document.kind)
+        calls.append(document.kind)
         return real(document)
 
     monkeypatch.setattr(exports.pdf, "render_pdf", counting)
+    return calls
+
+
+@pytest.fixture
+def bram(users):
+    """A second client, Bram, of coach A, with the same answers as Sanne."""
+    user = make_user(Role.CLIENT, "bram@example.nl", "Bram Jansen", coach=users["coach_a"])
+    save_sample_answers(db.session, user, now=T0)
+    return user
+
+
+def test_a_repeated_download_comes_from_the_cache(app, sanne_client, sanne, renders):
+    from exports.cache import MEMORY
+
     first = download(sanne_client, "/me/documents/pitch.pdf").data
-    cache_dir = Path(app.instance_path) / "pdf-cache"
+    cache_dir = Path(app.instance_path) / "pdf-cache" / str(sanne.id)
     files = list(cache_dir.glob("pitch-*.pdf"))
     assert len(files) == 1 and files[0].read_bytes() == first
     assert oct(files[0].stat().st_mode & 0o777) == "0o600"
@@ -345,6 +361,61 @@ def test_a_repeated_download_comes_from_the_cache(app, sanne_client, monkeypatch
     third = download(sanne_client, "/me/documents/pitch.pdf").data
     assert first == second == third
     assert renders == ["pitch"]
+
+
+def test_deleting_a_client_removes_only_that_clients_cached_pdfs(
+    app, sanne_client, sanne, bram, users, renders
+):
+    from exports.cache import MEMORY
+
+    download(sanne_client, "/me/documents/pitch.pdf")
+    other = app.test_client()
+    login(other, "bram@example.nl")
+    brams = download(other, "/me/documents/pitch.pdf").data
+    root = Path(app.instance_path) / "pdf-cache"
+    legacy = root / "cv-0123abcd-4567ef.pdf"  # named by content only, from before owners
+    legacy.write_bytes(b"%PDF old")
+    (bram_file,) = (root / str(bram.id)).glob("pitch-*.pdf")
+    assert (root / str(sanne.id)).is_dir() and len(MEMORY) == 2
+    assert renders == ["pitch", "pitch"]
+
+    delete_client(db.session, sanne, by=users["admin"], now=T0)
+    db.session.commit()
+
+    assert sorted(path.name for path in root.iterdir()) == [str(bram.id)]
+    assert not legacy.exists()
+    assert bram_file.read_bytes() == brams and len(MEMORY) == 1
+    assert download(other, "/me/documents/pitch.pdf").data == brams  # from memory
+    MEMORY.clear()
+    assert download(other, "/me/documents/pitch.pdf").data == brams  # from Bram's folder
+    assert renders == ["pitch", "pitch"]
+
+
+def test_after_a_changed_answer_only_the_newest_pdf_of_that_kind_is_kept(
+    app, sanne_client, sanne, renders
+):
+    from exports.cache import MEMORY
+
+    old = download(sanne_client, "/me/documents/pitch.pdf").data
+    download(sanne_client, "/me/documents/cv.pdf")
+    folder = Path(app.instance_path) / "pdf-cache" / str(sanne.id)
+    answer = db.session.scalars(
+        select(Answer).where(
+            Answer.client_id == sanne.id,
+            Answer.exercise_id == "pitch",
+            Answer.field_id == "text",
+        )
+    ).one()
+    answer.value = "Ik ben Sanne. Mijn pitch heeft nu een Slotzin."
+    db.session.commit()
+
+    new = download(sanne_client, "/me/documents/pitch.pdf").data
+    assert "Slotzin" in text_of(new) and "Slotzin" not in text_of(old)
+    (pitch_file,) = folder.glob("pitch-*.pdf")
+    assert pitch_file.read_bytes() == new
+    assert len(list(folder.glob("cv*.pdf"))) == 1  # the CV did not change and stays
+    assert len(MEMORY) == 2  # the new pitch and the CV; the old pitch is gone
+    assert renders == ["pitch", "cv", "pitch"]
 
 
 def test_resume_choices_keep_the_birth_year_choice_of_the_cv(sanne_client):

@@ -87,7 +87,13 @@ def content_copy(app, tmp_path):
 
 
 @pytest.fixture
-def world(app, content_copy) -> World:
+def private_instance(app, tmp_path):
+    """A private instance folder: PDFs downloaded in a test must not land in the real cache."""
+    app.instance_path = str(tmp_path / "instance")
+
+
+@pytest.fixture
+def world(app, content_copy, private_instance) -> World:
     """The security world with the marker stored for client A."""
     return build_world()
 

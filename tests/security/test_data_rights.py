@@ -79,15 +79,18 @@ def test_deleting_a_client_leaves_nothing_behind(app, world):
     client = world.client_a
     _add_document_choices(client)
     cache = Path(app.instance_path) / "pdf-cache"
-    cache.mkdir(parents=True, exist_ok=True)
-    (cache / "pitch-abc.pdf").write_bytes(b"%PDF " + MARKER.encode())
+    (cache / str(client.id)).mkdir(parents=True, exist_ok=True)
+    (cache / str(client.id) / "pitch-abc.pdf").write_bytes(b"%PDF " + MARKER.encode())
+    (cache / "pitch-def.pdf").write_bytes(b"%PDF " + MARKER.encode())  # from before owners
+    (cache / str(world.client_b.id)).mkdir()
+    (cache / str(world.client_b.id) / "pitch-ghi.pdf").write_bytes(b"%PDF Bram")
     assert all(_everything_of(client.id).values())
     client_id = client.id
     delete_client(_db.session, client, by=world.admin, now=NOW)
     _db.session.commit()
     assert not any(_everything_of(client_id).values()), _everything_of(client_id)
     assert _db.session.scalar(select(func.count()).select_from(AnswerRevision)) == 1  # Bram's
-    assert not cache.exists()
+    assert [path.name for path in cache.iterdir()] == [str(world.client_b.id)]  # Bram's stays
     # Nothing with the marker is left in any table, the audit log included.
     for table in _db.metadata.sorted_tables:
         for row in _db.session.execute(select(table)).all():

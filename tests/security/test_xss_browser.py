@@ -36,7 +36,7 @@ INJECTED = (
 
 
 @pytest.fixture
-def xss_world(app, content_copy):
+def xss_world(app, content_copy, private_instance):
     """The world with every payload stored wherever people can type."""
     markdown = content_copy / "exercises" / "01-self_image.nl.md"
     markdown.write_text(
