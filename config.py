@@ -62,6 +62,9 @@ class Base:
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
     TOTP_ISSUER = _env("TOTP_ISSUER", "Profiler")
+    # Comma-separated Fernet keys for the two-factor secrets: the first encrypts, all decrypt.
+    # None: a key derived from SECRET_KEY (see profiler/security/secret_box.py).
+    TOTP_ENCRYPTION_KEYS = _env("TOTP_ENCRYPTION_KEYS")
     RETENTION_MONTHS = int(_env("RETENTION_MONTHS", "24") or 24)
     # Sent and failed mails (with their whole message) are removed after this many days.
     OUTBOX_KEEP_DAYS = int(_env("OUTBOX_KEEP_DAYS", "30") or 30)

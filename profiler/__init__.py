@@ -38,6 +38,12 @@ def configure(app: Flask) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path)}/profiler.db"
     if not app.config.get("CONTENT_DIR"):
         app.config["CONTENT_DIR"] = str(ROOT / "content")
+    from .security.secret_box import box_for
+
+    try:
+        box_for(app.config)  # a malformed key stops the start, not a staff login later
+    except ValueError as exc:
+        raise RuntimeError(f"PROFILER_{exc}") from None
     if app.config.get("ENV") == "production":
         from config import DEFAULT_SECRET_KEY
 

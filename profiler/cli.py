@@ -21,6 +21,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(outbox_group)
     app.cli.add_command(exercises_group)
     app.cli.add_command(deliver_command)
+    app.cli.add_command(encrypt_totp_secrets)
+    app.cli.add_command(decrypt_totp_secrets)
 
 
 @click.command("create-user")
@@ -88,6 +90,52 @@ def demo_code() -> None:
     if current_app.config.get("ENV") == "production":
         raise click.ClickException("demo-code is not available in production.")
     click.echo(pyotp.TOTP(DEMO_TOTP_SECRET).at(clock.now()))
+
+
+@click.command("encrypt-totp-secrets")
+@click.option(
+    "--rotate",
+    is_flag=True,
+    help="Also re-encrypt the encrypted secrets with the first key of "
+    "PROFILER_TOTP_ENCRYPTION_KEYS, so the older keys can be removed.",
+)
+@with_appcontext
+def encrypt_totp_secrets(rotate: bool) -> None:
+    """Encrypt the two-factor secrets still stored in plain text (safe to run again)."""
+    from .security import totp
+
+    report = totp.encrypt_stored_secrets(db.session, rotate=rotate)
+    db.session.commit()
+    click.echo(
+        f"Encrypted {report.encrypted} plain two-factor secret(s); "
+        f"{report.already} already encrypted."
+    )
+    if rotate:
+        click.echo(f"Re-encrypted {report.rotated} with the first key.")
+    if report.unreadable:
+        click.echo(
+            f"{report.unreadable} cannot be decrypted with the configured keys (was "
+            "PROFILER_SECRET_KEY or PROFILER_TOTP_ENCRYPTION_KEYS changed?): those people log "
+            "in with a recovery code and set up their app again.",
+            err=True,
+        )
+
+
+@click.command("decrypt-totp-secrets")
+@click.confirmation_option(
+    prompt="Store every two-factor secret in plain text again (only to downgrade)?"
+)
+@with_appcontext
+def decrypt_totp_secrets() -> None:
+    """Store the two-factor secrets in plain text again, only before a schema downgrade.
+
+    Stop the web service first: a login would encrypt a secret again.
+    """
+    from .security import totp
+
+    decrypted, unreadable = totp.decrypt_stored_secrets(db.session)
+    db.session.commit()
+    click.echo(f"Decrypted {decrypted} two-factor secret(s); {unreadable} could not be decrypted.")
 
 
 @click.group("outbox")

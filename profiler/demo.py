@@ -14,6 +14,7 @@ from .enrollments import enroll
 from .exercises import scores_for
 from .library import current_library
 from .models import CoachNote, Comment, Enrollment, Role, User
+from .security import totp
 
 DEMO_PASSWORD = "profiler-demo-2026"
 # Coaches and administrators must log in with a second step (an authenticator code). The demo
@@ -70,7 +71,7 @@ def seed(session: Session, now: datetime, config: Any) -> list[tuple[str, str, s
                 now=now,
             )
             if role is not Role.CLIENT:
-                user.totp_secret = DEMO_TOTP_SECRET
+                totp.store_secret(user, DEMO_TOTP_SECRET)
         by_email[email] = user
         logins.append((role.value, email, DEMO_PASSWORD))
     for email, stage in STAGES.items():

@@ -70,7 +70,9 @@ class User(UserMixin, db.Model):
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Amsterdam")
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     coach_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # "v1:" + Fernet token, or a plain secret from before encryption; read and write it only
+    # through security.totp (secret_of, store_secret).
+    totp_secret: Mapped[str | None] = mapped_column(String(255))
     totp_last_step: Mapped[int | None] = mapped_column(Integer)  # a code works only once
     recovery_codes: Mapped[Any] = mapped_column(JSON, nullable=True)  # hashes of unused codes
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

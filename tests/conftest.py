@@ -99,7 +99,10 @@ def make_user(
     locale: str = "nl",
     two_factor: bool | None = None,
 ) -> User:
-    """Create and commit a user; staff get two-factor login with TOTP_SECRET unless told not to."""
+    """Create and commit a user; staff get two-factor login with TOTP_SECRET unless told not to.
+
+    The secret is stored encrypted, as the app stores it.
+    """
     user = accounts.create_user(
         _db.session,
         email=email,
@@ -113,7 +116,9 @@ def make_user(
     if two_factor is None:
         two_factor = role in (Role.COACH, Role.ADMIN)
     if two_factor:
-        user.totp_secret = TOTP_SECRET
+        from profiler.security import totp
+
+        totp.store_secret(user, TOTP_SECRET)
     _db.session.commit()
     return user
 
@@ -155,12 +160,14 @@ def totp_code(email: str) -> str:
     import pyotp
 
     from profiler import clock
+    from profiler.security import totp
 
     user = _db.session.scalar(select(User).where(User.email == email.strip().lower()))
-    assert user is not None and user.totp_secret, f"{email} has no two-factor secret"
+    secret = totp.secret_of(user) if user is not None else None
+    assert secret, f"{email} has no two-factor secret (or it does not decrypt)"
     user.totp_last_step = None
     _db.session.commit()
-    return pyotp.TOTP(user.totp_secret).at(clock.now())
+    return pyotp.TOTP(secret).at(clock.now())
 
 
 def login(client, email: str, password: str = PASSWORD):

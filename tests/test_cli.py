@@ -89,5 +89,7 @@ def test_demo_staff_log_in_with_the_printed_second_step(app):
     code = runner.invoke(args=["demo-code"]).output.strip()
     assert code == pyotp.TOTP(DEMO_TOTP_SECRET).now()
     assert totp.enabled(coach)
+    assert coach.totp_secret.startswith("v1:") and DEMO_TOTP_SECRET not in coach.totp_secret
+    assert totp.secret_of(coach) == DEMO_TOTP_SECRET
     app.config["ENV"] = "production"
     assert runner.invoke(args=["demo-code"]).exit_code != 0

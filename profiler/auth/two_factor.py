@@ -78,8 +78,10 @@ def two_factor():
     """Set up the authenticator app (required for staff), or manage it once it is on."""
     now = clock.now()
     user = current_user
-    if totp.enabled(user):
+    if totp.enabled(user) and not totp.needs_new_app(user):
         return _manage(user, now)
+    # No app yet, or one whose secret the keys no longer decrypt (logged in with a recovery
+    # code): set up a new one.
     secret = session.get("totp_setup")
     if not isinstance(secret, str) or len(secret) != 32:
         secret = totp.new_secret()

@@ -115,7 +115,9 @@ def finish_login(user: User, now, target: str | None, *, method: str, message: s
     session["seen"] = now.timestamp()
     if message:
         flash(message, "success")
-    if totp.required_for(user) and not totp.enabled(user):
+    if (totp.required_for(user) and not totp.enabled(user)) or totp.needs_new_app(user):
+        # No app yet, or its secret no longer decrypts (the keys changed; this login used a
+        # recovery code): set the app up first.
         session["after_setup"] = target or ""
         return redirect(url_for("auth.two_factor"))
     return redirect(safe_next(user, target))

@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import hmac
+import logging
 import secrets
+from dataclasses import dataclass
 from datetime import datetime
 
 import pyotp
 import segno
+from cryptography.fernet import MultiFernet
+from flask import current_app
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import audit
 from ..auth.passwords import hash_password, verify_password
 from ..models import Role, User
+from . import secret_box
+
+log = logging.getLogger(__name__)
 
 STEP = 30  # seconds per code
 WINDOW = 1  # accept the previous and the next code too: phones drift
@@ -29,6 +37,47 @@ def required_for(user: User) -> bool:
 def enabled(user: User) -> bool:
     """True when the user has confirmed a two-factor app."""
     return bool(user.totp_secret)
+
+
+def _box() -> MultiFernet:
+    """The keys of the running app (TOTP_ENCRYPTION_KEYS, then SECRET_KEY's derived key)."""
+    return secret_box.box_for(current_app.config)
+
+
+def store_secret(user: User, secret: str | None) -> None:
+    """Keep `secret` encrypted on the user (None: no secret, two-factor login off)."""
+    user.totp_secret = None if secret is None else secret_box.encrypt(_box(), secret)
+
+
+def secret_of(user: User) -> str | None:
+    """The user's plain base32 secret, decrypted here and only here.
+
+    None without a secret, and None (with a warning in the log) when the configured keys
+    cannot decrypt it: then every code is refused and a recovery code still logs in.
+    """
+    if not user.totp_secret:
+        return None
+    try:
+        return secret_box.decrypt(_box(), user.totp_secret)
+    except secret_box.Undecryptable:
+        log.warning(
+            "The two-factor secret of user %s cannot be decrypted with the configured keys "
+            "(PROFILER_TOTP_ENCRYPTION_KEYS, or SECRET_KEY changed): their codes are refused; "
+            "they log in with a recovery code and set up their authenticator app again.",
+            user.id,
+        )
+        return None
+
+
+def needs_new_app(user: User) -> bool:
+    """True when two-factor login is on but no configured key decrypts the secret."""
+    if not user.totp_secret:
+        return False
+    try:
+        secret_box.decrypt(_box(), user.totp_secret)
+    except secret_box.Undecryptable:
+        return True
+    return False
 
 
 def new_secret() -> str:
@@ -66,12 +115,15 @@ def _matching_step(secret: str, code: str, now: datetime, after: int | None) -> 
 
 def verify_code(user: User, code: str, now: datetime) -> bool:
     """Check a six-digit code from the user's app; marks its time step as used."""
-    if not user.totp_secret:
+    secret = secret_of(user)
+    if secret is None:
         return False
-    step = _matching_step(user.totp_secret, _normalise(code), now, user.totp_last_step)
+    step = _matching_step(secret, _normalise(code), now, user.totp_last_step)
     if step is None:
         return False
     user.totp_last_step = step
+    if not secret_box.is_encrypted(user.totp_secret):
+        store_secret(user, secret)  # a plain secret from before encryption: encrypted now
     return True
 
 
@@ -124,7 +176,7 @@ def enable(session: Session, user: User, secret: str, code: str, now: datetime) 
     step = _matching_step(secret, _normalise(code), now, None)
     if step is None:
         return None
-    user.totp_secret = secret
+    store_secret(user, secret)
     user.totp_last_step = step
     codes = new_recovery_codes(user)
     audit.record(session, actor=user, action="auth.two_factor_enabled", now=now)
@@ -133,7 +185,7 @@ def enable(session: Session, user: User, secret: str, code: str, now: datetime) 
 
 def disable(session: Session, user: User, *, by: User | None, now: datetime) -> None:
     """Switch two-factor login off (a client's own choice, or an admin after a lost phone)."""
-    user.totp_secret = None
+    store_secret(user, None)
     user.totp_last_step = None
     user.recovery_codes = None
     audit.record(
@@ -144,3 +196,56 @@ def disable(session: Session, user: User, *, by: User | None, now: datetime) -> 
         client=user if user.role == Role.CLIENT.value else None,
         user_id=user.id,
     )
+
+
+@dataclass
+class EncryptReport:
+    """What `encrypt_stored_secrets` found and did."""
+
+    encrypted: int = 0  # plain secrets encrypted now
+    already: int = 0  # encrypted before
+    rotated: int = 0  # encrypted again with the first key (--rotate)
+    unreadable: int = 0  # encrypted, but no configured key opens them (left alone)
+
+
+def encrypt_stored_secrets(session: Session, *, rotate: bool = False) -> EncryptReport:
+    """Encrypt every plain secret; with `rotate` also re-encrypt the others with the first key.
+
+    Idempotent without `rotate`. Does not commit.
+    """
+    box = _box()
+    report = EncryptReport()
+    for user in session.scalars(select(User).where(User.totp_secret.is_not(None))).all():
+        stored = user.totp_secret
+        if not secret_box.is_encrypted(stored):
+            user.totp_secret = secret_box.encrypt(box, stored)
+            report.encrypted += 1
+            continue
+        report.already += 1
+        try:
+            again = secret_box.reencrypt(box, stored)
+        except secret_box.Undecryptable:
+            report.unreadable += 1
+            continue
+        if rotate:
+            user.totp_secret = again
+            report.rotated += 1
+    return report
+
+
+def decrypt_stored_secrets(session: Session) -> tuple[int, int]:
+    """Store every encrypted secret in plain text again (only to downgrade the schema).
+
+    Returns (decrypted, unreadable). Does not commit.
+    """
+    box = _box()
+    decrypted = unreadable = 0
+    encrypted = select(User).where(User.totp_secret.startswith(secret_box.PREFIX, autoescape=True))
+    for user in session.scalars(encrypted).all():
+        try:
+            user.totp_secret = secret_box.decrypt(box, user.totp_secret)
+        except secret_box.Undecryptable:
+            unreadable += 1
+            continue
+        decrypted += 1
+    return decrypted, unreadable
