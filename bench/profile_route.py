@@ -1,6 +1,7 @@
-"""Profile one route in-process with cProfile on the bench data (SQLite).
+"""Profile one route in-process with cProfile on the bench data (SQLite or PostgreSQL).
 
 Usage: python bench/profile_route.py PATH [--role client|coach] [--post] [-n N] [--top K]
+       [--db sqlite|postgres] [--sql] [--no-profile]
 """
 
 from __future__ import annotations
@@ -8,14 +9,14 @@ from __future__ import annotations
 import argparse
 import cProfile
 import pstats
+import re
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import ROOT  # noqa: E402,F401  (puts the project on sys.path)
+from harness import databases  # noqa: E402  (also puts the project on sys.path)
 
 
 def main() -> int:
@@ -30,7 +31,14 @@ def main() -> int:
     parser.add_argument("--sql", action="store_true", help="print the statements of one request")
     parser.add_argument("--anonymous", action="store_true", help="do not log in")
     parser.add_argument("--no-profile", action="store_true", help="only time the requests")
+    parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
     args = parser.parse_args()
+    with databases([args.db]) as factories:
+        return profile(args, factories[args.db]())
+
+
+def profile(args: argparse.Namespace, db_url: str) -> int:
+    """Fill the database, log in, request the path N times (under cProfile unless told not)."""
 
     from profiler import clock
     from profiler.extensions import db
@@ -38,8 +46,7 @@ def main() -> int:
     from tests.conftest import CSRF_RE, login, make_app
     from tests.perf.dataset import build
 
-    folder = tempfile.mkdtemp()
-    app = make_app(f"sqlite:///{folder}/profile.db")
+    app = make_app(db_url)
     with app.app_context():
         data = build(db.session, current_library(), clock.now(), clients=200, answered=6)
         client = app.test_client()
@@ -49,14 +56,25 @@ def main() -> int:
         path = args.path.replace("EXERCISE", data.exercise_id)
         html = client.get(path).get_data(as_text=True)
 
+        field = data.field_id
+        token = CSRF_RE.search(html).group(1) if args.post else ""
+        revision = re.search(rf'name="_rev-{field}" value="(\d+)"', html) if args.post else None
+        seen = [int(revision.group(1)) if revision else 0]
+
         def once(i: int):
-            if args.post:
-                token = CSRF_RE.search(html).group(1)
-                return client.post(
+            if args.post:  # what the browser's autosave sends: the field and its revision
+                response = client.post(
                     path,
-                    data={"csrf_token": token, data.field_id: f"tekst {i}"},
+                    data={
+                        "csrf_token": token,
+                        f"_rev-{field}": str(seen[0]),
+                        f"f.{field}": f"tekst {i}",
+                    },
                     headers={"Accept": "application/json"},
                 )
+                assert response.json["changed"] == [field], response.json  # it really saved
+                seen[0] = response.json["revisions"][field]
+                return response
             return client.get(path)
 
         status = once(0).status_code
