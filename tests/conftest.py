@@ -407,6 +407,30 @@ def pg_url(postgres) -> str:
     return postgres.create_database(f"t{next(_pg_counter)}_{int(time.time())}")
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def empty_app(request, tmp_path):
+    """An app on an empty database (no schema, for migration tests): SQLite, then PostgreSQL."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path}/migrations.db"
+    else:
+        url = request.getfixturevalue("pg_url")
+    application = create_app("config.Testing", SQLALCHEMY_DATABASE_URI=url)
+    with application.app_context():
+        yield application
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+class Clock:
+    """A clock a test sets and moves: monkeypatch it over `profiler.clock.now`."""
+
+    def __init__(self, at):
+        self.at = at
+
+    def __call__(self):
+        return self.at
+
+
 @pytest.fixture
 def pg_app(pg_url):
     """An app on a fresh PostgreSQL database, schema made by the real migrations."""

@@ -6,11 +6,9 @@ run them (`flask db upgrade`).
 
 from __future__ import annotations
 
-import pytest
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
 
-from profiler import create_app
 from profiler.extensions import db as _db
 from tests.conftest import ROOT
 
@@ -36,20 +34,6 @@ ROWS = {
     "</p>', '{}', '<m1@profiler.local>', 'sent', 1, '2026-03-02 07:00:00',"
     " '2026-03-02 07:00:00')",
 }
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def empty_app(request, tmp_path):
-    """An app on an empty database (no schema): SQLite, and again PostgreSQL."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path}/migrations.db"
-    else:
-        url = request.getfixturevalue("pg_url")
-    app = create_app("config.Testing", SQLALCHEMY_DATABASE_URI=url)
-    with app.app_context():
-        yield app
-        _db.session.remove()
-        _db.engine.dispose()
 
 
 def fill_first_schema() -> None:

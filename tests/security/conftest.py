@@ -13,7 +13,7 @@ from profiler import answers, checkins, coach_notes, comments, enrollments, mail
 from profiler.extensions import db as _db
 from profiler.library import current_library
 from profiler.models import OutboxMail, Role, User
-from tests.conftest import ROOT, T0, login, make_user
+from tests.conftest import ROOT, T0, Clock, login, make_user
 
 MARKER = "GEHEIM7Q4A"  # only client A, their coach and the admin may ever see this
 PROGRAM = "persoonlijk_profiel"
@@ -106,3 +106,13 @@ def client_as(app, world: World, role: str):
         response = login(http, user.email)
         assert response.status_code == 302, f"login as {role} failed"
     return http
+
+
+@pytest.fixture
+def ticking(monkeypatch):
+    """The clock stands still (at a whole second) until a test moves it."""
+    from profiler import clock
+
+    fixed = Clock(clock.now().replace(microsecond=0))
+    monkeypatch.setattr(clock, "now", fixed)
+    return fixed

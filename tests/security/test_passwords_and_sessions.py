@@ -13,7 +13,7 @@ from profiler.auth.passwords import common_passwords, password_problem
 from profiler.extensions import db as _db
 from profiler.models import Role
 from tests.client.conftest import NOW, enroll
-from tests.conftest import CSRF_RE, PASSWORD, csrf_token, login, make_user
+from tests.conftest import CSRF_RE, PASSWORD, Clock, csrf_token, login, make_user
 
 
 @pytest.mark.parametrize(
@@ -72,14 +72,6 @@ def test_staff_login_starts_a_new_session_after_the_code_too(app, client):
     thief = app.test_client()
     thief.set_cookie("session", between)
     assert thief.get("/coach").status_code == 302  # the half-way session is not logged in
-
-
-class Clock:
-    def __init__(self, at):
-        self.at = at
-
-    def __call__(self):
-        return self.at
 
 
 def test_idle_timeout_asks_to_log_in_again_and_returns_to_the_page(app, client, monkeypatch):

@@ -22,23 +22,6 @@ OLD_KEY = Fernet.generate_key().decode()
 NEW_KEY = Fernet.generate_key().decode()
 
 
-class Clock:
-    """A clock the test moves."""
-
-    def __init__(self, at):
-        self.at = at
-
-    def __call__(self):
-        return self.at
-
-
-@pytest.fixture
-def ticking(monkeypatch):
-    fixed = Clock(clock.now().replace(microsecond=0))
-    monkeypatch.setattr(clock, "now", fixed)
-    return fixed
-
-
 def password_step(http, email):
     token = csrf_token(http)
     return http.post("/login", data={"email": email, "password": PASSWORD, "csrf_token": token})
@@ -297,22 +280,6 @@ def test_decrypt_command_writes_plain_secrets_back_for_a_downgrade(app, db):
 
 MIGRATIONS = str(ROOT / "migrations")
 BEFORE = "5e0b7c2d9a41"  # outbox raw message, the revision before the wider column
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def empty_app(request, tmp_path):
-    """An app on an empty database (no schema): SQLite, and again PostgreSQL."""
-    from profiler import create_app
-
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path}/migrations.db"
-    else:
-        url = request.getfixturevalue("pg_url")
-    application = create_app("config.Testing", SQLALCHEMY_DATABASE_URI=url)
-    with application.app_context():
-        yield application
-        _db.session.remove()
-        _db.engine.dispose()
 
 
 def totp_column_length() -> int:

@@ -6,29 +6,10 @@ import re
 from datetime import timedelta
 
 import pyotp
-import pytest
 
-from profiler import clock
 from profiler.models import AuditEvent, Role, User
 from profiler.security import totp
 from tests.conftest import PASSWORD, TOTP_SECRET, csrf_token, login, make_user
-
-
-class Clock:
-    """A clock the test moves."""
-
-    def __init__(self, at):
-        self.at = at
-
-    def __call__(self):
-        return self.at
-
-
-@pytest.fixture
-def ticking(monkeypatch):
-    fixed = Clock(clock.now().replace(microsecond=0))
-    monkeypatch.setattr(clock, "now", fixed)
-    return fixed
 
 
 def password_step(http, email, password=PASSWORD, next_url=""):
