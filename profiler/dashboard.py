@@ -8,10 +8,10 @@ per-client number comes from a GROUP BY, never from a query inside a loop.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, func, or_, select, true
+from sqlalchemy import and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from .access import coach_ids_acting_as
@@ -94,6 +94,48 @@ def _latest_enrollments():
     )
 
 
+# Numbered exercises count for progress: not skipped, not optional, not in `unnumbered`.
+_COUNTED = and_(
+    PlanItem.skipped.is_(False),
+    PlanItem.optional.is_(False),
+    PlanItem.exercise_id.not_in(bindparam("unnumbered", expanding=True)),
+)
+_ITEM_AGGREGATES = (
+    select(
+        PlanItem.enrollment_id,
+        func.sum(case((_COUNTED, 1), else_=0)),
+        func.sum(case((and_(_COUNTED, PlanItem.done_at.is_not(None)), 1), else_=0)),
+        func.sum(case((PlanItem.flagged.is_(True), 1), else_=0)),
+    )
+    .where(PlanItem.enrollment_id.in_(bindparam("enrollment_ids", expanding=True)))
+    .group_by(PlanItem.enrollment_id)
+)
+# Per enrollment: exercises with answers the coach has not seen yet, and the last answer.
+_ANSWER_AGGREGATES = (
+    select(
+        Enrollment.id,
+        func.count(
+            func.distinct(
+                case(
+                    (
+                        or_(
+                            Enrollment.coach_seen_at.is_(None),
+                            Answer.updated_at > Enrollment.coach_seen_at,
+                        ),
+                        Answer.exercise_id,
+                    ),
+                    else_=None,
+                )
+            )
+        ),
+        func.max(Answer.updated_at),
+    )
+    .join(Answer, Answer.client_id == Enrollment.client_id)
+    .where(Enrollment.id.in_(bindparam("enrollment_ids", expanding=True)))
+    .group_by(Enrollment.id)
+)
+
+
 def dashboard_rows(
     session: Session,
     coach: User,
@@ -139,54 +181,23 @@ def dashboard_rows(
     if search:
         pattern = f"%{search.strip().lower()}%"
         query = query.where(or_(func.lower(User.name).like(pattern), User.email.like(pattern)))
-    found = session.execute(query).all()
+    found = session.connection().execute(query).all()
     enrollment_ids = [r.enrollment_id for r in found if r.enrollment_id is not None]
 
     items: dict[int, tuple[int, int, int]] = {}
     answers: dict[int, tuple[int, datetime | None]] = {}
     if enrollment_ids:
-        counted = and_(
-            PlanItem.skipped.is_(False),
-            PlanItem.optional.is_(False),
-            PlanItem.exercise_id.not_in(sorted(unnumbered)) if unnumbered else true(),
-        )
-        item_rows = session.execute(
-            select(
-                PlanItem.enrollment_id,
-                func.sum(case((counted, 1), else_=0)),
-                func.sum(case((and_(counted, PlanItem.done_at.is_not(None)), 1), else_=0)),
-                func.sum(case((PlanItem.flagged.is_(True), 1), else_=0)),
-            )
-            .where(PlanItem.enrollment_id.in_(enrollment_ids))
-            .group_by(PlanItem.enrollment_id)
-        ).all()
+        # The ids go in as one expanding parameter each: with thousands of clients, a list
+        # of literal values was coerced and compiled value by value on every request.
+        ids = {"enrollment_ids": enrollment_ids, "unnumbered": sorted(unnumbered)}
         items = {
-            row[0]: (int(row[1] or 0), int(row[2] or 0), int(row[3] or 0)) for row in item_rows
+            row[0]: (int(row[1] or 0), int(row[2] or 0), int(row[3] or 0))
+            for row in session.connection().execute(_ITEM_AGGREGATES, ids)
         }
-        answer_rows = session.execute(
-            select(
-                Enrollment.id,
-                func.count(
-                    func.distinct(
-                        case(
-                            (
-                                or_(
-                                    Enrollment.coach_seen_at.is_(None),
-                                    Answer.updated_at > Enrollment.coach_seen_at,
-                                ),
-                                Answer.exercise_id,
-                            ),
-                            else_=None,
-                        )
-                    )
-                ),
-                func.max(Answer.updated_at),
-            )
-            .join(Answer, Answer.client_id == Enrollment.client_id)
-            .where(Enrollment.id.in_(enrollment_ids))
-            .group_by(Enrollment.id)
-        ).all()
-        answers = {row[0]: (int(row[1] or 0), _aware(row[2])) for row in answer_rows}
+        answers = {
+            row[0]: (int(row[1] or 0), _aware(row[2]))
+            for row in session.connection().execute(_ANSWER_AGGREGATES, ids)
+        }
 
     rows = []
     for user in found:
@@ -221,17 +232,13 @@ def dashboard_rows(
 
 def _aware(value: datetime | None) -> datetime | None:
     """Aggregates bypass the column type: make the stored naive UTC aware again."""
-    from datetime import UTC
-
     if value is None or value.tzinfo is not None:
         return value
     return value.replace(tzinfo=UTC)
 
 
 def _start_moment(enrollment: Enrollment) -> datetime:
-    from datetime import time as dtime
-
-    return datetime.combine(enrollment.start_date, dtime(0, 0), ZoneInfo(enrollment.timezone))
+    return datetime.combine(enrollment.start_date, time(0, 0), ZoneInfo(enrollment.timezone))
 
 
 def filter_rows(
