@@ -77,6 +77,11 @@ class PdfCache:
             for key in [k for k in self._items if k.startswith(prefix) and k != keep]:
                 self._size -= len(self._items.pop(key))
 
+    def owners(self) -> set[str]:
+        """The owners with at least one PDF in memory."""
+        with self._lock:
+            return {key.split("/", 1)[0] for key in self._items if "/" in key}
+
     def clear(self) -> None:
         """Forget everything (tests; a deleted client's PDFs go with forget)."""
         with self._lock:
@@ -179,6 +184,15 @@ def forget_owner(owner: str, cache_dir: str | os.PathLike[str] | None = None) ->
     MEMORY.forget(prefix)
     if cache_dir is not None:
         shutil.rmtree(Path(cache_dir) / owner, ignore_errors=True)
+
+
+def owner_folders(cache_dir: str | os.PathLike[str]) -> list[str]:
+    """The owners that have a folder in `cache_dir`."""
+    try:
+        paths = list(Path(cache_dir).iterdir())
+    except FileNotFoundError:
+        return []
+    return sorted(p.name for p in paths if p.is_dir() and not p.is_symlink())
 
 
 def remove_unowned(cache_dir: str | os.PathLike[str]) -> None:

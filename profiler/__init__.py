@@ -44,6 +44,9 @@ def configure(app: Flask) -> None:
         box_for(app.config)  # a malformed key stops the start, not a staff login later
     except ValueError as exc:
         raise RuntimeError(f"PROFILER_{exc}") from None
+    for name in ("OUTBOX_KEEP_DAYS", "RETENTION_MONTHS"):  # the daily purges count on these
+        if int(app.config.get(name) or 0) < 1:
+            raise RuntimeError(f"PROFILER_{name} must be a whole number, at least 1.")
     if app.config.get("ENV") == "production":
         from config import DEFAULT_SECRET_KEY
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -92,24 +93,69 @@ def delete_client(session: Session, client: User, *, by: User, now: datetime) ->
     )
     session.delete(client)  # document choices and photo go with it (ON DELETE CASCADE)
     session.flush()
-    forget_cached_documents(client_id)
+    forget_cached_documents(session, client_id)
     audit.record(
         session, actor=by, action="user.deleted", now=now, deleted_user_id=client_id, **counts
     )
     return counts
 
 
-def forget_cached_documents(client_id: int) -> None:
+def _pdf_cache_dir() -> Path:
+    return Path(current_app.instance_path) / "pdf-cache"
+
+
+def forget_cached_documents(session: Session, client_id: int) -> None:
     """Drop the client's cached PDFs: their folder in the PDF cache and the memory entries.
 
     Files directly in the cache folder date from before the folder per client: they are
     named by content, so they could be anyone's, and go too. Other clients' PDFs stay.
+    Folders of clients deleted earlier go as well (see `sweep_cached_documents`).
     """
     from exports.cache import forget_owner, remove_unowned
 
-    cache_dir = Path(current_app.instance_path) / "pdf-cache"
+    cache_dir = _pdf_cache_dir()
     forget_owner(str(client_id), cache_dir)
     remove_unowned(cache_dir)
+    sweep_cached_documents(session)
+
+
+def sweep_cached_documents(session: Session) -> int:
+    """Remove the cached PDFs of clients who no longer exist; returns how many folders went.
+
+    A download in another process at the moment a client is deleted can write that client's
+    folder again after it was removed; this finds it (run with every deletion and daily).
+    """
+    from exports.cache import MEMORY, forget_owner, owner_folders
+
+    cache_dir = _pdf_cache_dir()
+    owners = sorted(o for o in set(owner_folders(cache_dir)) | MEMORY.owners() if o.isdigit())
+    if not owners:
+        return 0
+    alive = {
+        str(user_id)
+        for user_id in session.scalars(select(User.id).where(User.id.in_([int(o) for o in owners])))
+    }
+    gone = [owner for owner in owners if owner not in alive]
+    for owner in gone:
+        forget_owner(owner, cache_dir)
+    return len(gone)
+
+
+SWEEP_EVERY_SECONDS = 3600
+_last_sweep = [float("-inf")]
+
+
+def sweep_cached_documents_now_and_then(session: Session) -> None:
+    """`sweep_cached_documents` at most once an hour per process.
+
+    Called where PDFs are made: each web process (also on other machines, each with its own
+    instance folder) then drops a deleted client's PDFs from its disk and memory within the
+    hour, not only the process that deleted the client.
+    """
+    now = time.monotonic()
+    if now - _last_sweep[0] >= SWEEP_EVERY_SECONDS:
+        _last_sweep[0] = now
+        sweep_cached_documents(session)
 
 
 def coaches(session: Session) -> list[User]:

@@ -65,7 +65,7 @@ def _before() -> None:
     last = session.get("seen")
     idle = None if last is None else now - float(last)
     if idle is not None and idle > limit + SEEN_STEP_SECONDS:
-        if _saves_before_idle_logout():
+        if _saves_before_idle_logout(float(last)):
             g.logout_after_save = True  # _logout_after_idle_save ends the session afterwards
             return None
         _end_idle_session("idle")
@@ -75,7 +75,12 @@ def _before() -> None:
     return _require_two_factor_setup()
 
 
-def _saves_before_idle_logout() -> bool:
+# Last activity is kept to the minute (client.progress.touch): activity within this margin
+# after the session's own "seen" is this session's.
+ACTIVITY_MARGIN_SECONDS = 60 + SEEN_STEP_SECONDS
+
+
+def _saves_before_idle_logout(seen: float) -> bool:
     """True for the exercise form sent without JavaScript: it is saved before the logout.
 
     Without JavaScript nothing keeps the session alive while a client types a long answer, so
@@ -83,23 +88,30 @@ def _saves_before_idle_logout() -> bool:
     check has already passed (CSRFProtect runs before `_before`) and the session is still
     signed and current; only the idle time ran out. Autosave (JSON) is refused as before: the
     script keeps the text on the page and saves it after the next login.
+
+    Only while nothing happened on the account since this session was last seen: the save
+    records activity, so a copy of the same old cookie (a shared computer) cannot save again.
     """
-    return (
+    if not (
         request.method == "POST"
         and request.endpoint == "client.exercise"
         and request.accept_mimetypes.best != "application/json"
-    )
+    ):
+        return False
+    active = current_user.last_activity_at
+    return active is None or active.timestamp() <= seen + ACTIVITY_MARGIN_SECONDS
 
 
 def _logout_after_idle_save(response):
     """After that one save: end the session and send the client to log in again.
 
-    The exercise view redirects only when everything was saved; any other answer (the page
-    again, with a message at a question) means some typed text may not have been saved.
+    The login page says what happened (see auth.views.IDLE_MESSAGES): all was saved, some
+    text could not be saved (too long, for example), or nothing was (the request did not
+    reach a save: the exercise is gone or not open).
     """
     if not g.pop("logout_after_save", False):
         return response
-    _end_idle_session("saved" if 300 <= response.status_code < 400 else "check")
+    _end_idle_session(g.pop("idle_save", "idle"))
     return redirect(url_for("auth.login", next=request.path))
 
 
@@ -118,7 +130,11 @@ def _require_two_factor_setup():
     """Staff reach nothing but the setup page until their authenticator app is confirmed."""
     from .security import totp
 
-    if totp.required_for(current_user) and not totp.enabled(current_user):
+    if totp.required_for(current_user) and (
+        not totp.enabled(current_user) or totp.needs_new_app(current_user)
+    ):
+        # No app yet, or one whose secret the keys no longer open (logged in with a recovery
+        # code after a key change): nothing else until a new app is set up.
         if request.endpoint not in SETUP_ENDPOINTS:
             if request.accept_mimetypes.best == "application/json":
                 return jsonify(error=_("Stel eerst inloggen met een code in.")), 403

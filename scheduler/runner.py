@@ -34,6 +34,7 @@ from profiler.mail import backend_for
 from profiler.models import SchedulerLease
 from profiler.outbox import send_due
 from profiler.retention import purge_finished, purge_outbox
+from profiler.user_admin import sweep_cached_documents
 
 log = logging.getLogger("scheduler")
 
@@ -177,6 +178,9 @@ class Runner:
                     db.session, clock.now(), int(self.app.config["RETENTION_MONTHS"])
                 )
                 db.session.commit()
+                swept = sweep_cached_documents(db.session)  # PDFs of clients deleted earlier
+                if swept:
+                    log.info("retention: removed the cached PDFs of %d deleted clients", swept)
                 if purged.clients or purged.enrollments:
                     log.info(
                         "retention: removed %d clients, %d enrollments",

@@ -30,8 +30,9 @@ IDLE_MESSAGES = {
         "Log opnieuw in om verder te gaan."
     ),
     "check": _l(
-        "Je was een tijd niet actief, daarom ben je uitgelogd. We hebben bewaard wat kon, "
-        "maar misschien niet alles. Log opnieuw in en kijk bij de oefening of alles er staat."
+        "Je was een tijd niet actief, daarom ben je uitgelogd. Bijna alles wat je typte, is "
+        "bewaard. Een deel niet, bijvoorbeeld omdat een tekst te lang was. Log opnieuw in en "
+        "kijk bij de oefening wat er mist."
     ),
 }
 

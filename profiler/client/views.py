@@ -10,6 +10,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     jsonify,
     redirect,
     render_template,
@@ -189,6 +190,8 @@ def exercise(exercise_id: str):
     moment = clock_time(now)
     outcome = _submit_with_retry(item, definition, submission, now)
     db.session.commit()
+    # What the login page says if the idle timeout ends the session after this save.
+    g.idle_save = "check" if outcome.unsaved or form.flag_note.errors else "saved"
     message = _save_message(outcome, moment)
     if _wants_json():
         return jsonify(
@@ -200,8 +203,6 @@ def exercise(exercise_id: str):
             errors=outcome.errors,
             message=message,
         )
-    # Unless everything was saved, show the page again (no redirect): the one save the idle
-    # timeout lets through (profiler.web) takes a redirect to mean "all saved".
     if outcome.errors or form.flag_note.errors or blanks:
         return _exercise_page(
             enrollment,

@@ -31,6 +31,7 @@ from .. import access, audit, clock, document_builder
 from ..extensions import db
 from ..library import current_library
 from ..models import Role, User
+from ..user_admin import sweep_cached_documents_now_and_then
 from . import bp
 from . import choices as choice_service
 from .filenames import download_name
@@ -104,6 +105,7 @@ def _download(data: bytes, mimetype: str, name: str) -> Response:
 
 
 def _pdf_response(kind: str, client: User) -> Response:
+    sweep_cached_documents_now_and_then(db.session)  # deleted clients' PDFs, on any machine
     document = _build(kind, client)
     data = render_pdf_cached(document, cache_dir=_cache_dir(), owner=str(client.id))
     return _download(data, PDF, download_name(kind, client.name, "pdf", document.lang))

@@ -39,9 +39,21 @@ def enabled(user: User) -> bool:
     return bool(user.totp_secret)
 
 
+_BOX = "profiler.totp_box"
+
+
 def _box() -> MultiFernet:
-    """The keys of the running app (TOTP_ENCRYPTION_KEYS, then SECRET_KEY's derived key)."""
-    return secret_box.box_for(current_app.config)
+    """The keys of the running app (TOTP_ENCRYPTION_KEYS, then SECRET_KEY's derived key).
+
+    Made once per app and settings: the key derivation is not repeated on every request
+    that checks whether a staff member's secret still decrypts.
+    """
+    config = current_app.config
+    settings = (config.get("TOTP_ENCRYPTION_KEYS"), config.get("SECRET_KEY"))
+    made = current_app.extensions.get(_BOX)
+    if made is None or made[0] != settings:
+        made = current_app.extensions[_BOX] = (settings, secret_box.box_for(config))
+    return made[1]
 
 
 def store_secret(user: User, secret: str | None) -> None:
@@ -221,12 +233,12 @@ def encrypt_stored_secrets(session: Session, *, rotate: bool = False) -> Encrypt
             user.totp_secret = secret_box.encrypt(box, stored)
             report.encrypted += 1
             continue
-        report.already += 1
         try:
             again = secret_box.reencrypt(box, stored)
         except secret_box.Undecryptable:
             report.unreadable += 1
             continue
+        report.already += 1
         if rotate:
             user.totp_secret = again
             report.rotated += 1

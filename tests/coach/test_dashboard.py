@@ -237,7 +237,7 @@ def test_the_client_table_comes_in_pages_that_keep_the_choices(karin_client, tea
         seen += links
         assert f'aria-current="page"><span class="visually-hidden">Pagina </span>{number}' in html
         first = (number - 1) * 50 + 1
-        assert f"Je ziet {first} tot en met {first + 49}." in html
+        assert f"Je ziet cliënt {first} tot en met {first + 49}." in html
         assert "200 cliënten" in html
     assert len(set(seen)) == 200
     html = karin_client.get("/coach?sort=name&page=2").get_data(as_text=True)
@@ -245,9 +245,9 @@ def test_the_client_table_comes_in_pages_that_keep_the_choices(karin_client, tea
     assert 'href="/coach?page=3&amp;sort=name" rel="next"' in html
     # Past the end, or not a number: the last or the first page, never an error or no rows.
     last = karin_client.get("/coach?page=99").get_data(as_text=True)
-    assert "Je ziet 151 tot en met 200." in last and 'rel="next"' not in last
+    assert "Je ziet cliënt 151 tot en met 200." in last and 'rel="next"' not in last
     odd = karin_client.get("/coach?page=-3%27").get_data(as_text=True)
-    assert "Je ziet 1 tot en met 50." in odd and 'rel="prev"' not in odd
+    assert "Je ziet cliënt 1 tot en met 50." in odd and 'rel="prev"' not in odd
 
 
 def test_one_page_of_clients_shows_no_pager(karin_client, team):

@@ -224,3 +224,14 @@ def test_the_admin_page_says_when_mails_are_removed(app, db, client, users):
     page = client.get("/admin/outbox?status=sent").get_data(as_text=True)
     assert "Je oefening: Carrière" in page
     assert "na 45 dagen verwijderd" in page
+
+
+@pytest.mark.parametrize("name", ["OUTBOX_KEEP_DAYS", "RETENTION_MONTHS"])
+def test_the_app_refuses_to_start_with_no_retention_period(tmp_path, name):
+    """0 would make the daily purge fail every day (or delete everything at once)."""
+    from profiler import create_app
+
+    with pytest.raises(RuntimeError, match=f"PROFILER_{name}"):
+        create_app(
+            "config.Testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/x.db", **{name: 0}
+        )

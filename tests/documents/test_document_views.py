@@ -425,3 +425,26 @@ def test_resume_choices_keep_the_birth_year_choice_of_the_cv(sanne_client):
     assert set(row.shown_details) == {"city", "birth_year"}
     text = text_of(download(sanne_client, "/me/documents/resume.pdf").data)
     assert "Amersfoort" in text and "sanne.devries@example.nl" not in text
+
+
+def test_pdfs_of_a_client_deleted_meanwhile_are_swept_from_disk_and_memory(
+    app, sanne_client, sanne, renders
+):
+    """A download racing a deletion (or a web process on another machine) can keep a deleted
+    client's PDFs; the sweep that runs with deletions, daily and hourly in each web process
+    finds them by the missing account."""
+    from exports.cache import MEMORY
+    from profiler.user_admin import sweep_cached_documents
+
+    download(sanne_client, "/me/documents/pitch.pdf")
+    root = Path(app.instance_path) / "pdf-cache"
+    stale = root / "999999"  # no such user: left behind
+    stale.mkdir(mode=0o700)
+    (stale / "pitch-abc-def.pdf").write_bytes(b"%PDF someone deleted")
+    MEMORY.put("999998/cv-abc-def", b"%PDF only in memory")
+    assert sweep_cached_documents(db.session) == 2
+    assert sorted(path.name for path in root.iterdir()) == [str(sanne.id)]
+    assert MEMORY.owners() == {str(sanne.id)}
+    assert sweep_cached_documents(db.session) == 0  # nothing more to do; Sanne's PDF stays
+    assert download(sanne_client, "/me/documents/pitch.pdf").status_code == 200
+    assert renders == ["pitch"]

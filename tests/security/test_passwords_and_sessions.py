@@ -104,7 +104,7 @@ def test_idle_timeout_asks_to_log_in_again_and_returns_to_the_page(app, client, 
 
 EXERCISE = "/me/exercises/self_image"
 SAVED_MESSAGE = "Wat je typte, is bewaard"
-CHECK_MESSAGE = "misschien niet alles"
+CHECK_MESSAGE = "Een deel niet"
 
 
 def typing_client(app, client, monkeypatch):
@@ -235,6 +235,52 @@ def test_no_save_after_the_idle_timeout_once_logged_out_elsewhere(app, client, m
     idle_past_the_timeout(app, fixed)
     assert_sent_to_login(client.post(EXERCISE, data=data), EXERCISE)
     assert stored(sanne) == {}
+
+
+def test_a_copy_of_the_old_cookie_cannot_save_again_after_the_grace(app, client, monkeypatch):
+    """A shared computer: someone replays the idle session's cookie after the grace save."""
+    sanne, fixed = typing_client(app, client, monkeypatch)
+    data = exercise_form(client, **{"f.then_now": "Mijn eigen tekst", "save": "1"})
+    old_cookie = client.get_cookie("session").value
+    idle_past_the_timeout(app, fixed)
+    assert_sent_to_login(client.post(EXERCISE, data=data), EXERCISE)
+    fixed.at += timedelta(hours=2)
+    other = app.test_client()
+    other.set_cookie("session", old_cookie)
+    replay = other.post(EXERCISE, data=dict(data, **{"f.then_now": "Iemand anders"}))
+    assert_sent_to_login(replay, EXERCISE)
+    assert stored(sanne)["then_now"] == "Mijn eigen tekst"
+    page = other.get(replay.headers["Location"]).get_data(as_text=True)
+    assert "niet actief" in page and SAVED_MESSAGE not in page
+
+
+def test_no_grace_save_when_the_account_was_used_since(app, client, monkeypatch):
+    """Work saved in another window after this one went quiet: this old window saves nothing
+    (it may be someone else's copy), as before the grace existed."""
+    sanne, fixed = typing_client(app, client, monkeypatch)
+    data = exercise_form(client, **{"f.then_now": "Oud venster", "save": "1"})
+    fixed.at += timedelta(minutes=30)
+    elsewhere = app.test_client()
+    login(elsewhere, "sanne@example.nl")
+    form = exercise_form(elsewhere, **{"f.then_now": "Nieuw venster", "save": "1"})
+    assert elsewhere.post(EXERCISE, data=form).status_code == 302
+    idle_past_the_timeout(app, fixed)
+    assert_sent_to_login(client.post(EXERCISE, data=data), EXERCISE)
+    assert stored(sanne)["then_now"] == "Nieuw venster"
+
+
+def test_klaar_with_questions_left_after_the_idle_timeout_says_all_was_saved(
+    app, client, monkeypatch
+):
+    """Nothing typed was refused ("Klaar" only waits for the empty questions): "bewaard"."""
+    sanne, fixed = typing_client(app, client, monkeypatch)
+    data = exercise_form(client, **{"f.then_now": "Alleen deze vraag", "done": "1"})
+    idle_past_the_timeout(app, fixed)
+    response = client.post(EXERCISE, data=data)
+    assert_sent_to_login(response, EXERCISE)
+    assert stored(sanne)["then_now"] == "Alleen deze vraag"
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert SAVED_MESSAGE in page and CHECK_MESSAGE not in page
 
 
 def test_activity_keeps_the_session_and_rewrites_its_cookie_only_every_step(

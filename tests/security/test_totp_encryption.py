@@ -213,6 +213,8 @@ def test_a_wrong_key_refuses_the_code_without_crashing_and_a_recovery_code_works
     recovered = code_step(http, codes[0])
     assert recovered.status_code == 302
     assert recovered.headers["Location"] == "/account/two-factor"  # set the app up again
+    skipped = http.get("/coach")  # nothing else until the new app is set up
+    assert skipped.status_code == 302 and skipped.headers["Location"] == "/account/two-factor"
     page = http.get("/account/two-factor").get_data(as_text=True)
     secret = re.search(r"<code>([A-Z2-7]{32})</code>", page).group(1)
     token = csrf_token(http, "/account/two-factor")
