@@ -141,15 +141,23 @@ def assert_sent_to_login(response, next_path: str) -> None:
     assert parse_qs(location.query)["next"] == [next_path]
 
 
-def test_saving_after_the_idle_timeout_keeps_the_text_then_logs_out(app, client, monkeypatch):
-    """Without JavaScript, "Opslaan" after a long quiet spell still saves what was typed."""
-    sanne, fixed = typing_client(app, client, monkeypatch)
-    data = exercise_form(client, **{"f.then_now": "Vroeger was ik snel moe.", "save": "1"})
+def post_after_idle(app, client, fixed, **fields) -> str:
+    """Fill in the form, stay away past the timeout, send it: it must lead to the login page,
+    whose text is returned."""
+    data = exercise_form(client, **fields)
     idle_past_the_timeout(app, fixed)
     response = client.post(EXERCISE, data=data)
     assert_sent_to_login(response, EXERCISE)
+    return client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_saving_after_the_idle_timeout_keeps_the_text_then_logs_out(app, client, monkeypatch):
+    """Without JavaScript, "Opslaan" after a long quiet spell still saves what was typed."""
+    sanne, fixed = typing_client(app, client, monkeypatch)
+    page = post_after_idle(
+        app, client, fixed, **{"f.then_now": "Vroeger was ik snel moe.", "save": "1"}
+    )
     assert stored(sanne)["then_now"] == "Vroeger was ik snel moe."
-    page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "niet actief" in page and SAVED_MESSAGE in page
     # Logging in again leads back to the exercise, with the text in it.
     back = client.post(
@@ -182,14 +190,13 @@ def test_a_save_with_errors_after_the_idle_timeout_says_to_check_the_exercise(
 ):
     sanne, fixed = typing_client(app, client, monkeypatch)
     too_long = "Dit is mijn verhaal. " * 300  # > 5000 characters
-    data = exercise_form(
-        client, **{"f.then_now": too_long, "f.own_words": ["rustig", "trouw"], "save": "1"}
+    page = post_after_idle(
+        app,
+        client,
+        fixed,
+        **{"f.then_now": too_long, "f.own_words": ["rustig", "trouw"], "save": "1"},
     )
-    idle_past_the_timeout(app, fixed)
-    response = client.post(EXERCISE, data=data)
-    assert_sent_to_login(response, EXERCISE)
     assert stored(sanne) == {"own_words": ["rustig", "trouw"]}  # the valid part is saved
-    page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert CHECK_MESSAGE in page and SAVED_MESSAGE not in page
     assert_sent_to_login(client.get("/me"), "/me")
 
@@ -274,12 +281,8 @@ def test_klaar_with_questions_left_after_the_idle_timeout_says_all_was_saved(
 ):
     """Nothing typed was refused ("Klaar" only waits for the empty questions): "bewaard"."""
     sanne, fixed = typing_client(app, client, monkeypatch)
-    data = exercise_form(client, **{"f.then_now": "Alleen deze vraag", "done": "1"})
-    idle_past_the_timeout(app, fixed)
-    response = client.post(EXERCISE, data=data)
-    assert_sent_to_login(response, EXERCISE)
+    page = post_after_idle(app, client, fixed, **{"f.then_now": "Alleen deze vraag", "done": "1"})
     assert stored(sanne)["then_now"] == "Alleen deze vraag"
-    page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert SAVED_MESSAGE in page and CHECK_MESSAGE not in page
 
 
