@@ -10,6 +10,7 @@ from flask import (
     current_app,
     g,
     jsonify,
+    make_response,
     redirect,
     render_template,
     request,
@@ -107,12 +108,20 @@ def _logout_after_idle_save(response):
 
     The login page says what happened (see auth.views.IDLE_MESSAGES): all was saved, some
     text could not be saved (too long, for example), or nothing was (the request did not
-    reach a save: the exercise is gone or not open).
+    reach a save: the exercise is gone or not open). Text the save refused is first shown
+    once more, to copy, on a page of its own (the session has already ended).
     """
     if not g.pop("logout_after_save", False):
         return response
     _end_idle_session(g.pop("idle_save", "idle"))
-    return redirect(url_for("auth.login", next=request.path))
+    login = url_for("auth.login", next=request.path)
+    unsaved = g.pop("idle_unsaved", None)
+    if unsaved:  # typed text the save refused: shown once more to copy, never just dropped
+        page = render_template("auth/idle_unsaved.html", texts=unsaved, login_url=login)
+        kept = make_response(page)
+        kept.headers["Cache-Control"] = "no-store"
+        return kept
+    return redirect(login)
 
 
 def _end_idle_session(reason: str) -> None:

@@ -125,7 +125,7 @@ class Outcome:
     errors: dict[str, list[str]] = field(default_factory=dict)  # errors that kept text unsaved
     done_now: bool = False
     done_refused: bool = False  # "Klaar" pressed while something is missing or wrong
-    unsaved: bool = False  # some typed text was not stored (too long, an unknown choice...)
+    refused: tuple[str, ...] = ()  # error keys whose typed value was not stored (too long...)
 
 
 def _blocking(
@@ -180,7 +180,7 @@ def submit(
         started(item, now)
     set_flag(item, submission.flagged, submission.flag_note)
     touch(client, now)
-    outcome = Outcome(result=result, errors=blocking, unsaved=bool(blocking))
+    outcome = Outcome(result=result, errors=blocking, refused=tuple(blocking))
     if submission.finishing:
         missing = {k: list(v) for k, v in submission.errors.items() if v}
         if missing:

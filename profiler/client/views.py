@@ -190,8 +190,10 @@ def exercise(exercise_id: str):
     moment = clock_time(now)
     outcome = _submit_with_retry(item, definition, submission, now)
     db.session.commit()
-    # What the login page says if the idle timeout ends the session after this save.
-    g.idle_save = "check" if outcome.unsaved or form.flag_note.errors else "saved"
+    # If the idle timeout ends the session after this save (profiler.web): what the login page
+    # says, and the typed text that could not be stored, to give back instead of losing it.
+    g.idle_unsaved = _refused_texts(definition, outcome.refused, form)
+    g.idle_save = "check" if outcome.refused or form.flag_note.errors else "saved"
     message = _save_message(outcome, moment)
     if _wants_json():
         return jsonify(
@@ -247,6 +249,19 @@ def _submit_with_retry(item, definition, submission, now) -> progress.Outcome:
     except IntegrityError:
         db.session.rollback()
         return attempt(progress.item_for(db.session, current_user, item.exercise_id))
+
+
+def _refused_texts(definition, refused, form) -> list[tuple[str, str]]:
+    """(question, text) for every typed value the save refused, as the client sent it."""
+    texts = []
+    for key in refused:
+        field = definition.field(key.split(".", 1)[0])
+        typed = "\n".join(v for v in request.form.getlist(f"f.{key}") if v.strip())
+        if typed:
+            texts.append((str(field.label) if field is not None else key, typed))
+    if form.flag_note.errors and (form.flag_note.data or "").strip():
+        texts.append((str(form.flag_note.label.text), form.flag_note.data))
+    return texts
 
 
 def _save_message(outcome: progress.Outcome, moment: str) -> str:

@@ -185,20 +185,27 @@ def test_the_save_after_the_idle_timeout_ends_the_session(app, client, monkeypat
     assert stored(sanne)["then_now"] == "Eerste keer"
 
 
-def test_a_save_with_errors_after_the_idle_timeout_says_to_check_the_exercise(
-    app, client, monkeypatch
-):
+def test_a_refused_text_after_the_idle_timeout_comes_back_to_copy(app, client, monkeypatch):
+    """Too long to store: the valid part is saved, the refused text is shown once more (to
+    copy) instead of being dropped, and logging in again says to check the exercise."""
     sanne, fixed = typing_client(app, client, monkeypatch)
-    too_long = "Dit is mijn verhaal. " * 300  # > 5000 characters
-    page = post_after_idle(
-        app,
-        client,
-        fixed,
-        **{"f.then_now": too_long, "f.own_words": ["rustig", "trouw"], "save": "1"},
+    too_long = "Dit is <mijn> verhaal. " * 300  # > 5000 characters
+    data = exercise_form(
+        client, **{"f.then_now": too_long, "f.own_words": ["rustig", "trouw"], "save": "1"}
     )
+    idle_past_the_timeout(app, fixed)
+    response = client.post(EXERCISE, data=data)
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    html = response.get_data(as_text=True)
+    assert "Je bent uitgelogd" in html and "Kopieer de tekst nu" in html
+    assert html.count("Dit is &lt;mijn&gt; verhaal.") == 300  # all of it, escaped
+    assert "<mijn>" not in html
+    login_link = re.search(r'href="(/login\?next=[^"]+)"', html).group(1)
+    assert parse_qs(urlsplit(login_link.replace("&amp;", "&")).query)["next"] == [EXERCISE]
     assert stored(sanne) == {"own_words": ["rustig", "trouw"]}  # the valid part is saved
+    assert_sent_to_login(client.get("/me"), "/me")  # the session has ended
+    page = client.get(login_link.replace("&amp;", "&")).get_data(as_text=True)
     assert CHECK_MESSAGE in page and SAVED_MESSAGE not in page
-    assert_sent_to_login(client.get("/me"), "/me")
 
 
 def test_opening_a_page_after_the_idle_timeout_still_just_logs_out(app, client, monkeypatch):
