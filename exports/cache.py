@@ -186,21 +186,21 @@ def forget_owner(owner: str, cache_dir: str | os.PathLike[str] | None = None) ->
         shutil.rmtree(Path(cache_dir) / owner, ignore_errors=True)
 
 
-def owner_folders(cache_dir: str | os.PathLike[str]) -> list[str]:
-    """The owners that have a folder in `cache_dir`."""
+def _entries(cache_dir: str | os.PathLike[str]) -> list[Path]:
+    """What is directly in `cache_dir` (nothing when it does not exist yet)."""
     try:
-        paths = list(Path(cache_dir).iterdir())
+        return list(Path(cache_dir).iterdir())
     except FileNotFoundError:
         return []
-    return sorted(p.name for p in paths if p.is_dir() and not p.is_symlink())
+
+
+def owner_folders(cache_dir: str | os.PathLike[str]) -> list[str]:
+    """The owners that have a folder in `cache_dir`."""
+    return sorted(p.name for p in _entries(cache_dir) if p.is_dir() and not p.is_symlink())
 
 
 def remove_unowned(cache_dir: str | os.PathLike[str]) -> None:
     """Delete the files directly in `cache_dir`: named by content only, they have no owner."""
-    try:
-        paths = list(Path(cache_dir).iterdir())
-    except FileNotFoundError:
-        return
-    for path in paths:
+    for path in _entries(cache_dir):
         if path.is_file() or path.is_symlink():
             path.unlink(missing_ok=True)

@@ -31,16 +31,23 @@ from werkzeug.utils import cached_property
 _CACHE = "profiler_translations"  # (domain, locale, translations) on g._flask_babel
 
 
-def current_translations() -> Translations | NullTranslations:
-    """`flask_babel.get_translations()`, answered from the per-request cache when it can."""
+def _remembered(domain: flask_babel.Domain | None = None) -> Translations | None:
+    """The request's cached translations, if they belong to `domain` (None: the request's
+    own domain) and to the request's current locale; else None."""
     try:
         ctx = g._flask_babel
-        domain, locale, translations = getattr(ctx, _CACHE)
-        if locale is ctx.babel_locale and domain is ctx.babel_domain:
-            return translations
+        cached_domain, locale, translations = getattr(ctx, _CACHE)
+        wanted = ctx.babel_domain if domain is None else domain
+        current = locale is ctx.babel_locale and cached_domain is wanted
     except (AttributeError, RuntimeError):  # no app context, or nothing cached yet
-        pass
-    return flask_babel.get_translations()
+        return None
+    return translations if current else None
+
+
+def current_translations() -> Translations | NullTranslations:
+    """`flask_babel.get_translations()`, answered from the per-request cache when it can."""
+    remembered = _remembered()
+    return remembered if remembered is not None else flask_babel.get_translations()
 
 
 class RequestCachedDomain(flask_babel.Domain):
@@ -48,13 +55,9 @@ class RequestCachedDomain(flask_babel.Domain):
 
     def get_translations(self) -> Translations | NullTranslations:
         """The translations for the current locale: looked up once per request and locale."""
-        try:
-            ctx = g._flask_babel
-            domain, locale, translations = getattr(ctx, _CACHE)
-            if domain is self and locale is ctx.babel_locale:
-                return translations
-        except (AttributeError, RuntimeError):
-            pass
+        remembered = _remembered(self)
+        if remembered is not None:
+            return remembered
         translations = super().get_translations()
         try:
             ctx = g._flask_babel  # made by the lookup, with the locale get_locale() chose
@@ -219,7 +222,7 @@ def date_time(value: datetime | None, tz: str | None = None) -> str:
     if value is None:
         return ""
     local = _local(value, tz)
-    return f"{long_date(local)} {local.strftime('%H:%M')}"
+    return f"{long_date(local)} {clock_time(local, tz)}"
 
 
 def iso_moment(value: datetime | None) -> str:

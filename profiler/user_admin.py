@@ -100,7 +100,8 @@ def delete_client(session: Session, client: User, *, by: User, now: datetime) ->
     return counts
 
 
-def _pdf_cache_dir() -> Path:
+def pdf_cache_dir() -> Path:
+    """PDFs hold personal data: cached in the instance folder only, a folder per client."""
     return Path(current_app.instance_path) / "pdf-cache"
 
 
@@ -113,7 +114,7 @@ def forget_cached_documents(session: Session, client_id: int) -> None:
     """
     from exports.cache import forget_owner, remove_unowned
 
-    cache_dir = _pdf_cache_dir()
+    cache_dir = pdf_cache_dir()
     forget_owner(str(client_id), cache_dir)
     remove_unowned(cache_dir)
     sweep_cached_documents(session)
@@ -127,7 +128,7 @@ def sweep_cached_documents(session: Session) -> int:
     """
     from exports.cache import MEMORY, forget_owner, owner_folders
 
-    cache_dir = _pdf_cache_dir()
+    cache_dir = pdf_cache_dir()
     owners = sorted(o for o in set(owner_folders(cache_dir)) | MEMORY.owners() if o.isdigit())
     if not owners:
         return 0

@@ -147,9 +147,7 @@ def exercise(exercise_id: str):
     if item.unlocked_at is None:
         if saving and _wants_json():
             return jsonify(error=_("Deze oefening is nog niet open.")), 409
-        plan = plan_view.build(
-            db.session, enrollment, current_library(), lang, now, items=items or None
-        )
+        plan = plan_view.build(db.session, enrollment, current_library(), lang, now, items=items)
         return render_template("client/locked.html", step=plan.step(exercise_id), plan=plan)
     form = ExerciseForm()
     if not saving:
@@ -190,10 +188,11 @@ def exercise(exercise_id: str):
     moment = clock_time(now)
     outcome = _submit_with_retry(item, definition, submission, now)
     db.session.commit()
-    # If the idle timeout ends the session after this save (profiler.web): what the login page
-    # says, and the typed text that could not be stored, to give back instead of losing it.
-    g.idle_unsaved = _refused_texts(definition, outcome.refused, form)
-    g.idle_save = "check" if outcome.refused or form.flag_note.errors else "saved"
+    if g.get("logout_after_save"):
+        # The idle timeout ends the session after this save (profiler.web): what the login
+        # page says, and the typed text that could not be stored, to give back, not lose.
+        g.idle_unsaved = _refused_texts(definition, outcome.refused, form)
+        g.idle_save = "check" if outcome.refused or form.flag_note.errors else "saved"
     message = _save_message(outcome, moment)
     if _wants_json():
         return jsonify(

@@ -5,11 +5,9 @@ from __future__ import annotations
 import base64
 import io
 from functools import partial
-from pathlib import Path
 
 from flask import (
     Response,
-    current_app,
     flash,
     make_response,
     redirect,
@@ -31,7 +29,7 @@ from .. import access, audit, clock, document_builder
 from ..extensions import db
 from ..library import current_library
 from ..models import Role, User
-from ..user_admin import sweep_cached_documents_now_and_then
+from ..user_admin import pdf_cache_dir, sweep_cached_documents_now_and_then
 from . import bp
 from . import choices as choice_service
 from .filenames import download_name
@@ -85,11 +83,6 @@ def _no_store(response: Response) -> Response:
     return response
 
 
-def _cache_dir() -> Path:
-    """PDFs hold personal data: cached in the instance folder only, a folder per client."""
-    return Path(current_app.instance_path) / "pdf-cache"
-
-
 def _build(kind: str, client: User, layout: str | None = None):
     chosen = choice_service.for_client(db.session, client)
     return document_builder.build(
@@ -107,7 +100,7 @@ def _download(data: bytes, mimetype: str, name: str) -> Response:
 def _pdf_response(kind: str, client: User) -> Response:
     sweep_cached_documents_now_and_then(db.session)  # deleted clients' PDFs, on any machine
     document = _build(kind, client)
-    data = render_pdf_cached(document, cache_dir=_cache_dir(), owner=str(client.id))
+    data = render_pdf_cached(document, cache_dir=pdf_cache_dir(), owner=str(client.id))
     return _download(data, PDF, download_name(kind, client.name, "pdf", document.lang))
 
 
