@@ -87,7 +87,7 @@ def profile(args: argparse.Namespace, db_url: str) -> int:
                 statements.append(" ".join(statement.split())[:160])
 
             event.listen(db.engine, "before_cursor_execute", record)
-            once(0)
+            once(-1)  # a text of its own: the same text again would change nothing
             event.remove(db.engine, "before_cursor_execute", record)
             print(f"{len(statements)} statements:")
             print("\n".join(f"  {s}" for s in statements))

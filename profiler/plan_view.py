@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from . import plans
+from .auth.session_user import RowObject
 from .models import Answer, Comment, Enrollment, PlanItem, plan_item_state
 
 NUMBERED = plans.NUMBERED
@@ -209,7 +210,8 @@ def read_items(session: Session, enrollment: Enrollment) -> list[PlanRow]:
 def load_items(session: Session, enrollment: Enrollment) -> list[PlanItem]:
     """The enrollment's plan items in plan order, also set as `enrollment.items` (no reload)."""
     items: list[PlanItem] = list(session.scalars(_ITEMS, {"enrollment_id": enrollment.id}))
-    set_committed_value(enrollment, "items", items)
+    if not isinstance(enrollment, RowObject):  # the logged-in client's plain row has no ORM
+        set_committed_value(enrollment, "items", items)  # collection to fill
     return items
 
 
