@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from . import plans
-from .auth.session_user import RowObject
 from .models import Answer, Comment, Enrollment, PlanItem, plan_item_state
+from .row_objects import RowObject
 
 NUMBERED = plans.NUMBERED
 EXTRA_PART = "extra"
@@ -156,17 +156,29 @@ _ITEMS = (
 )
 
 
-_ITEM = select(PlanItem).where(
+class PlanItemRow(RowObject):
+    """One plan item as plain values; a change (started, flagged, done) loads the ORM item."""
+
+    model = PlanItem
+    state = PlanItem.state
+
+
+_ITEM_COLUMNS = tuple(PlanItem.__table__.c.keys())
+_ITEM = select(*(PlanItem.__table__.c[name] for name in _ITEM_COLUMNS)).where(
     PlanItem.enrollment_id == bindparam("enrollment_id"),
     PlanItem.exercise_id == bindparam("exercise_id"),
 )
 
 
-def load_item(session: Session, enrollment: Enrollment, exercise_id: str) -> PlanItem | None:
-    """One plan item of the enrollment (a save needs no other; `items` loads when asked)."""
-    return session.scalars(
-        _ITEM, {"enrollment_id": enrollment.id, "exercise_id": exercise_id}
-    ).one_or_none()
+def load_item(session: Session, enrollment: Enrollment, exercise_id: str) -> PlanItemRow | None:
+    """One plan item of the enrollment, for a save: most autosaves change only answers, so
+    the item is read as plain values and becomes an ORM object only when it changes."""
+    row = (
+        session.connection()
+        .execute(_ITEM, {"enrollment_id": enrollment.id, "exercise_id": exercise_id})
+        .first()
+    )
+    return None if row is None else PlanItemRow(dict(zip(_ITEM_COLUMNS, row, strict=True)))
 
 
 @dataclass(frozen=True, slots=True)

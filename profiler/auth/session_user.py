@@ -1,68 +1,21 @@
-"""The logged-in user of a request as plain values, with the ORM object only when needed.
+"""The logged-in user of a request as plain values (see row_objects).
 
-Every logged-in request reads its user (and a client's enrollment) to check the session.
-Building ORM objects for that row costs about as much again as the query itself, and most
-requests (an autosave every few seconds, a page view) only read a few columns. So the
+Every logged-in request reads its user (and a client's enrollment) to check the session, and
+most of them (an autosave every few seconds, a page view) only read a few columns. The
 session loader gives a `SessionUser`: the user's columns as plain attributes and the latest
-enrollment as an `EnrollmentRow`, both read in one query.
-
-Anything else goes to the real ORM object, loaded on first use with one primary-key lookup
-(`session.get`, so the whole request shares the same object): a relationship
-(`user.coach`), a write (`user.locale = "en"`), or code that needs the mapped object itself
-(`orm_object(user)`). From then on every read goes to the ORM object too, so what the
-request changed is what it reads.
+enrollment as an `EnrollmentRow`, both read in one query. A relationship (`user.coach`), a
+write (`user.locale = "en"`) or `orm_object(user)` loads the ORM object.
 """
 
 from __future__ import annotations
-
-from typing import Any, ClassVar
 
 from sqlalchemy import Row, bindparam, select
 
 from ..extensions import db
 from ..models import Enrollment, User
+from ..row_objects import RowObject, orm_object
 
-
-class RowObject:
-    """Column values of one row; the ORM object of the same row when something needs it."""
-
-    model: ClassVar[type]
-
-    def __init__(self, values: dict[str, Any]) -> None:
-        self.__dict__.update(values)
-
-    @property
-    def orm(self) -> Any:
-        """The mapped object of this row; from now on all reads and writes use it."""
-        values = self.__dict__
-        found = values.get("_orm")
-        if found is None:
-            found = db.session.get(self.model, values["id"])
-            if found is None:  # deleted while the request ran: nothing to read from
-                raise LookupError(f"{self.model.__name__} {values['id']} no longer exists")
-            values.clear()  # reads now reach __getattr__, which asks the ORM object
-            values["_orm"] = found
-        return found
-
-    def __getattr__(self, name: str) -> Any:
-        # Only called for names that are neither a column value nor defined on the class.
-        if name.startswith("__") or name == "_orm":
-            raise AttributeError(name)
-        return getattr(self.orm, name)
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        setattr(self.orm, name, value)
-
-    def __eq__(self, other: object) -> bool:
-        """Equal to the same row, as a RowObject or as the mapped object."""
-        model = other.model if isinstance(other, RowObject) else type(other)
-        return model is self.model and getattr(other, "id", None) == self.id
-
-    def __hash__(self) -> int:
-        return hash((self.model, self.id))
-
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__} {self.id}>"
+__all__ = ["EnrollmentRow", "SessionUser", "orm_object", "read_session_user"]
 
 
 class EnrollmentRow(RowObject):
@@ -92,11 +45,6 @@ class SessionUser(RowObject):
         if "_orm" in values:
             return values["_orm"].enrollment
         return values["_enrollment"]
-
-
-def orm_object(value: Any) -> Any:
-    """The mapped object behind `value` (a SessionUser or EnrollmentRow), or `value` itself."""
-    return value.orm if isinstance(value, RowObject) else value
 
 
 USER_COLUMNS = tuple(User.__table__.c.keys())

@@ -1,0 +1,64 @@
+"""Rows read as plain values, with the ORM object of the same row only when it is needed.
+
+Building ORM objects costs about as much as the query that reads them, and requests that are
+made very often (the session's user on every request, the plan item of an autosave every few
+seconds) mostly only read a few columns. A `RowObject` holds a row's column values as plain
+attributes. Anything else goes to the real ORM object, loaded on first use with one
+primary-key lookup (`session.get`, so the whole request shares the same object): a
+relationship, a write, or code that needs the mapped object itself (`orm_object(value)`).
+From then on every read goes to the ORM object too, so what the request changed is what it
+reads.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from .extensions import db
+
+
+class RowObject:
+    """Column values of one row; the ORM object of the same row when something needs it."""
+
+    model: ClassVar[type]
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.__dict__.update(values)
+
+    @property
+    def orm(self) -> Any:
+        """The mapped object of this row; from now on all reads and writes use it."""
+        values = self.__dict__
+        found = values.get("_orm")
+        if found is None:
+            found = db.session.get(self.model, values["id"])
+            if found is None:  # deleted while the request ran: nothing to read from
+                raise LookupError(f"{self.model.__name__} {values['id']} no longer exists")
+            values.clear()  # reads now reach __getattr__, which asks the ORM object
+            values["_orm"] = found
+        return found
+
+    def __getattr__(self, name: str) -> Any:
+        # Only called for names that are neither a column value nor defined on the class.
+        if name.startswith("__") or name == "_orm":
+            raise AttributeError(name)
+        return getattr(self.orm, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self.orm, name, value)
+
+    def __eq__(self, other: object) -> bool:
+        """Equal to the same row, as a RowObject or as the mapped object."""
+        model = other.model if isinstance(other, RowObject) else type(other)
+        return model is self.model and getattr(other, "id", None) == self.id
+
+    def __hash__(self) -> int:
+        return hash((self.model, self.id))
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.id}>"
+
+
+def orm_object(value: Any) -> Any:
+    """The mapped object behind `value` (a SessionUser or EnrollmentRow), or `value` itself."""
+    return value.orm if isinstance(value, RowObject) else value
