@@ -63,7 +63,6 @@ def configure(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     """Bind the extensions to this app."""
-    from . import csrf_tokens
     from .database import configure_engine
     from .extensions import babel, csrf, db, limiter, login_manager, migrate
     from .i18n import select_locale, select_timezone
@@ -73,7 +72,6 @@ def register_extensions(app: Flask) -> None:
         configure_engine(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
-    csrf_tokens.init_app(app)  # replaces the template's csrf_token with a remembering one
     babel.init_app(
         app,
         locale_selector=select_locale,
