@@ -89,8 +89,8 @@ def queue(
     now: datetime,
 ) -> bool:
     """Queue a mail once per key; False when a mail with this key is already queued."""
-    user_id = to.id if isinstance(to, User) else None
-    address = to.email if isinstance(to, User) else to
+    # A user (an ORM User or the logged-in SessionUser) or a bare address.
+    user_id, address = (None, to) if isinstance(to, str) else (to.id, to.email)
     return bool(queue_many(session, [QueuedMail(key, kind, user_id, address, mail)], now))
 
 

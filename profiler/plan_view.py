@@ -17,7 +17,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from . import plans
 from .models import Answer, Comment, Enrollment, PlanItem, plan_item_state
-from .row_objects import RowObject
+from .row_objects import RowObject, loaded_orm_object
 
 NUMBERED = plans.NUMBERED
 EXTRA_PART = "extra"
@@ -222,8 +222,9 @@ def read_items(session: Session, enrollment: Enrollment) -> list[PlanRow]:
 def load_items(session: Session, enrollment: Enrollment) -> list[PlanItem]:
     """The enrollment's plan items in plan order, also set as `enrollment.items` (no reload)."""
     items: list[PlanItem] = list(session.scalars(_ITEMS, {"enrollment_id": enrollment.id}))
-    if not isinstance(enrollment, RowObject):  # the logged-in client's plain row has no ORM
-        set_committed_value(enrollment, "items", items)  # collection to fill
+    mapped = loaded_orm_object(enrollment)  # a plain row without its ORM object has no
+    if mapped is not None:  # collection to fill
+        set_committed_value(mapped, "items", items)
     return items
 
 

@@ -8,11 +8,17 @@ primary-key lookup (`session.get`, so the whole request shares the same object):
 relationship, a write, or code that needs the mapped object itself (`orm_object(value)`).
 From then on every read goes to the ORM object too, so what the request changed is what it
 reads.
+
+The plain values are a snapshot: a change made through another ORM object of the same row
+(reached by a relationship, say) does not show in them. Write through the RowObject, or
+read that other object, when a request changes a row and then shows it.
 """
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
+
+from werkzeug.exceptions import NotFound
 
 from .extensions import db
 
@@ -32,8 +38,8 @@ class RowObject:
         found = values.get("_orm")
         if found is None:
             found = db.session.get(self.model, values["id"])
-            if found is None:  # deleted while the request ran: nothing to read from
-                raise LookupError(f"{self.model.__name__} {values['id']} no longer exists")
+            if found is None:  # deleted while the request ran: as if it was never there
+                raise NotFound(f"{self.model.__name__} {values['id']} no longer exists")
             values.clear()  # reads now reach __getattr__, which asks the ORM object
             values["_orm"] = found
         return found
@@ -48,9 +54,12 @@ class RowObject:
         setattr(self.orm, name, value)
 
     def __eq__(self, other: object) -> bool:
-        """Equal to the same row, as a RowObject or as the mapped object."""
-        model = other.model if isinstance(other, RowObject) else type(other)
-        return model is self.model and getattr(other, "id", None) == self.id
+        """Equal to a RowObject of the same row. Not to the mapped object itself: that one
+        hashes by identity, so the two could not agree in a set or as dict keys. Compare ids
+        (or use orm_object) to match one with the other."""
+        if not isinstance(other, RowObject):
+            return NotImplemented
+        return other.model is self.model and other.id == self.id
 
     def __hash__(self) -> int:
         return hash((self.model, self.id))
@@ -62,3 +71,10 @@ class RowObject:
 def orm_object(value: Any) -> Any:
     """The mapped object behind `value` (a SessionUser or EnrollmentRow), or `value` itself."""
     return value.orm if isinstance(value, RowObject) else value
+
+
+def loaded_orm_object(value: Any) -> Any | None:
+    """The mapped object behind `value` if there is one already (no query), else None."""
+    if isinstance(value, RowObject):
+        return value.__dict__.get("_orm")
+    return value

@@ -5,13 +5,16 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import delete, event, select
+from werkzeug.exceptions import NotFound
 
+from profiler import mail
 from profiler.auth.session_loader import load_user
 from profiler.auth.session_user import EnrollmentRow, SessionUser, orm_object
 from profiler.enrollments import enroll
 from profiler.extensions import db as _db
-from profiler.models import Enrollment, Role, User
+from profiler.models import Enrollment, OutboxMail, Role, User
+from profiler.row_objects import loaded_orm_object
 from tests.conftest import T0, make_user
 
 
@@ -117,18 +120,39 @@ def test_relationships_and_the_mapped_object_come_from_the_orm(app):
     client = make_user(Role.CLIENT, coach=coach)
     client_id, coach_id = client.id, coach.id
     user = _fresh(client)
+    assert loaded_orm_object(user) is None  # nothing loaded yet
     assert user.coach.name == "Karin"  # a relationship: the ORM user is loaded for it
-    assert orm_object(user) is _db.session.get(User, client_id)
-    assert user == orm_object(user) and orm_object(user) == user
+    mapped = _db.session.get(User, client_id)
+    assert orm_object(user) is mapped and loaded_orm_object(user) is mapped
     other = _db.session.get(User, coach_id)
-    assert user != other
-    assert orm_object(other) is other  # a mapped object is passed through
+    assert orm_object(other) is other and loaded_orm_object(other) is other
 
 
-def test_the_enrollment_row_equals_its_mapped_object(app):
+def test_rows_equal_rows_of_the_same_row_and_hash_alike(app):
     client = _enrolled()
-    again = _fresh(client).enrollment
-    row = _fresh(client).enrollment
-    mapped = _db.session.scalars(select(Enrollment).where(Enrollment.id == row.id)).one()
-    assert row == mapped and row == again and hash(row) == hash(again)
-    assert orm_object(row) is mapped  # the same object the session already holds
+    first, second = _fresh(client), _fresh(client)
+    assert first == second and hash(first) == hash(second) and len({first, second}) == 1
+    assert first.enrollment == second.enrollment
+    assert first != first.enrollment  # another table, even if the ids were the same
+    # Not equal to the mapped object (which hashes by identity): compare ids for that.
+    mapped = _db.session.scalars(select(Enrollment).where(Enrollment.id == first.enrollment.id))
+    enrollment = mapped.one()
+    assert first.enrollment != enrollment and first.enrollment.id == enrollment.id
+    assert orm_object(second.enrollment) is enrollment  # the object the session holds
+
+
+def test_a_row_deleted_during_the_request_is_not_found(app):
+    client = _enrolled()
+    user = _fresh(client)
+    _db.session.execute(delete(Enrollment).where(Enrollment.id == user.enrollment.id))
+    with pytest.raises(NotFound):
+        user.enrollment.items  # noqa: B018 - the read is the test
+
+
+def test_mail_can_be_queued_to_the_logged_in_user(app):
+    client = _enrolled()
+    user = _fresh(client)
+    rendered = mail.RenderedMail(subject="Test", text="Hallo", html="<p>Hallo</p>")
+    assert mail.queue(_db.session, key="t-1", kind="test", to=user, mail=rendered, now=T0)
+    queued = _db.session.scalars(select(OutboxMail)).one()
+    assert (queued.user_id, queued.to_addr) == (client.id, "sanne@example.nl")
