@@ -160,3 +160,26 @@ def test_screenshots(page, app, frozen, width):
         )
         assert not overflow, f"{url} scrolls sideways at {width}px: {wide}"
         page.screenshot(path=str(SHOTS / f"client-{name}-{width}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("width", [320, 375])
+def test_the_privacy_table_fits_a_phone_without_hidden_columns(page, sanne_in_browser, width):
+    """Who looked at my data, on a phone: every column visible, nothing to scroll sideways."""
+    from profiler import audit
+
+    admin = make_user(Role.ADMIN, "ada@example.nl", "Ada Beheer")
+    coach = _db.session.get(User, sanne_in_browser.coach_id)
+    for actor, action in [
+        (admin, "coach.viewed_preparation"),
+        (coach, "coach.viewed_preparation"),
+        (admin, "coach.viewed_answers"),
+        (coach, "coach.viewed_answers"),
+    ]:
+        audit.record(_db.session, actor=actor, client=sanne_in_browser, action=action, now=NOW)
+    _db.session.commit()
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto("/me/privacy")
+    expect(page.get_by_text("bereidde een gesprek voor met je antwoorden").first).to_be_visible()
+    wrap = page.locator(".table-wrap")
+    overflow = wrap.evaluate("w => w.scrollWidth - w.clientWidth")
+    assert overflow <= 0, f"the table is {overflow}px wider than the page at {width}px"
