@@ -163,8 +163,7 @@ class PlanItemRow(RowObject):
     state = PlanItem.state
 
 
-_ITEM_COLUMNS = tuple(PlanItem.__table__.c.keys())
-_ITEM = select(*(PlanItem.__table__.c[name] for name in _ITEM_COLUMNS)).where(
+_ITEM = select(*(PlanItem.__table__.c[name] for name in PlanItemRow.columns)).where(
     PlanItem.enrollment_id == bindparam("enrollment_id"),
     PlanItem.exercise_id == bindparam("exercise_id"),
 )
@@ -178,7 +177,7 @@ def load_item(session: Session, enrollment: Enrollment, exercise_id: str) -> Pla
         .execute(_ITEM, {"enrollment_id": enrollment.id, "exercise_id": exercise_id})
         .first()
     )
-    return None if row is None else PlanItemRow(dict(zip(_ITEM_COLUMNS, row, strict=True)))
+    return None if row is None else PlanItemRow.from_values(row)
 
 
 @dataclass(frozen=True, slots=True)

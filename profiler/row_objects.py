@@ -16,7 +16,8 @@ read that other object, when a request changes a row and then shows it.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from collections.abc import Sequence
+from typing import Any, ClassVar, Self
 
 from werkzeug.exceptions import NotFound
 
@@ -27,9 +28,19 @@ class RowObject:
     """Column values of one row; the ORM object of the same row when something needs it."""
 
     model: ClassVar[type]
+    columns: ClassVar[tuple[str, ...]]  # the model's table columns, in table order
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.columns = tuple(cls.model.__table__.c.keys())
 
     def __init__(self, values: dict[str, Any]) -> None:
         self.__dict__.update(values)
+
+    @classmethod
+    def from_values(cls, values: Sequence[Any]) -> Self:
+        """A row object from the values of `columns`, in that order (a Core row will do)."""
+        return cls(dict(zip(cls.columns, values, strict=True)))
 
     @property
     def orm(self) -> Any:

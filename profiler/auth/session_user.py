@@ -47,11 +47,10 @@ class SessionUser(RowObject):
         return values["_enrollment"]
 
 
-USER_COLUMNS = tuple(User.__table__.c.keys())
-ENROLLMENT_COLUMNS = tuple(Enrollment.__table__.c.keys())
 _users, _enrollments = User.__table__, Enrollment.__table__
 _others = _enrollments.alias("latest")
-# The user and the latest enrollment (a client's current one; staff have none) in one row.
+# The user and the latest enrollment (a client's current one; staff have none) in one row:
+# the user's columns first, then the enrollment's, each in table order.
 _latest = (
     select(_others.c.id)
     .where(_others.c.client_id == _users.c.id)
@@ -61,25 +60,23 @@ _latest = (
 )
 SESSION_USER = (
     select(
-        *(_users.c[name] for name in USER_COLUMNS),
-        *(_enrollments.c[name].label("enrollment_" + name) for name in ENROLLMENT_COLUMNS),
+        *(_users.c[name] for name in SessionUser.columns),
+        *(_enrollments.c[name].label("enrollment_" + name) for name in EnrollmentRow.columns),
     )
     .select_from(_users.outerjoin(_enrollments, _enrollments.c.id == _latest))
     .where(_users.c.id == bindparam("user_id"))
 )
+_SPLIT = len(SessionUser.columns)
+_ENROLLMENT_ID = _SPLIT + EnrollmentRow.columns.index("id")
 
 
 def session_user(row: Row) -> SessionUser:
-    """A SessionUser from one row of SESSION_USER."""
-    values = row._mapping
-    user = {name: values[name] for name in USER_COLUMNS}
-    enrollment_id = values["enrollment_id"]
-    user["_enrollment"] = (
-        EnrollmentRow({name: values["enrollment_" + name] for name in ENROLLMENT_COLUMNS})
-        if enrollment_id is not None
-        else None
+    """A SessionUser from one row of SESSION_USER (no enrollment row when its id is NULL)."""
+    values = dict(zip(SessionUser.columns, row[:_SPLIT], strict=True))
+    values["_enrollment"] = (
+        None if row[_ENROLLMENT_ID] is None else EnrollmentRow.from_values(row[_SPLIT:])
     )
-    return SessionUser(user)
+    return SessionUser(values)
 
 
 def read_session_user(user_id: int) -> SessionUser | None:
