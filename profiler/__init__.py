@@ -12,6 +12,9 @@ ROOT = Path(__file__).resolve().parent.parent
 def create_app(config: str | type = "config.Development", **overrides: object) -> Flask:
     """Build the application; tests pass overrides."""
     app = Flask(__name__, instance_relative_config=True)
+    from .template_folding import FoldingEnvironment
+
+    app.jinja_environment = FoldingEnvironment  # templates compiled per language
     app.config.from_object(config)
     app.config.update(overrides)
     configure(app)

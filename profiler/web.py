@@ -175,9 +175,7 @@ def _security_headers(response):
 def _template_globals() -> dict:
     from flask_babel import get_locale
 
-    from .navigation import menus
-
-    return {"lang": str(get_locale() or "nl"), "csp_nonce": getattr(g, "csp_nonce", ""), **menus()}
+    return {"lang": str(get_locale() or "nl"), "csp_nonce": getattr(g, "csp_nonce", "")}
 
 
 ERROR_TEXT = {
