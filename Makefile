@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install system-deps translations messages lint check bench clean
+.PHONY: run test install system-deps translations messages lint check bench clean screenshots
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -35,6 +35,14 @@ test: system-deps install translations
 	bash scripts/node-deps.sh
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
+
+# The browser tests' screenshots into docs/screenshots (a plain test run keeps them in a
+# temporary folder and leaves the repository as it was).
+screenshots: system-deps install translations
+	PROFILER_SHOTS=$(CURDIR)/docs/screenshots $(BIN)/python -m pytest -q \
+		tests/a11y/test_layout.py tests/client/test_browser_client.py \
+		tests/coach/test_browser_coach.py tests/authoring/test_browser.py \
+		tests/documents/test_documents_browser.py
 
 lint: install
 	$(BIN)/ruff check .

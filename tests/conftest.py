@@ -28,6 +28,12 @@ from profiler.extensions import db as _db
 from profiler.models import Role, User
 
 ROOT = Path(__file__).resolve().parent.parent
+# Where the browser tests save their screenshots: docs/screenshots with `make screenshots`
+# (PROFILER_SHOTS), else a folder under the system's temp dir, so that a test run leaves the
+# repository's files as they were.
+SHOTS = Path(
+    os.environ.get("PROFILER_SHOTS") or Path(tempfile.gettempdir()) / "profiler-screenshots"
+)
 IN_CI = bool(os.environ.get("CI"))
 CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "correct horse battery"

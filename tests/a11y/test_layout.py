@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import SHOTS
 
 from .checks import BLOCKING, horizontal_overflow, run_axe, wide_elements
 from .conftest import role_page
@@ -13,7 +13,6 @@ from .pages import page_types, shot_name
 
 pytestmark = pytest.mark.browser
 
-SHOTS = ROOT / "docs" / "screenshots"
 ROLES = ("anonymous", "client", "coach", "admin")
 # WCAG 1.4.10: 320 CSS px is a 1280 px screen at 400%; 640 CSS px is the same screen at 200%.
 NARROW, ZOOMED = 320, 640

@@ -1,20 +1,18 @@
 """The exercise editor in a real browser (Debian Chromium): live preview, refused and valid
-saves, inert Markdown, keyboard use. Also saves docs/screenshots/admin-*.png (1280, 375 px)."""
+saves, inert Markdown, keyboard use. Also saves admin-*.png screenshots (1280, 375 px; see
+tests.conftest.SHOTS)."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import browser_login
+from tests.conftest import SHOTS, browser_login
 
 from .conftest import ADMIN_EMAIL, CLIENT_EMAIL
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 SELF = "01-self_image.nl.md"
 EVIL = (
     "\n<script>alert(1)</script>\n\n"

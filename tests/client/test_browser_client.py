@@ -1,12 +1,11 @@
 """The client in a real browser (Debian Chromium): autosave, reload, flag, done, settings.
 
-Also saves the screenshots in docs/screenshots/ (client-*.png) at 1280 and 375 px wide.
+Also saves client-*.png screenshots at 1280 and 375 px wide (see tests.conftest.SHOTS).
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -15,11 +14,10 @@ from profiler import answers
 from profiler.extensions import db as _db
 from profiler.models import Comment, Role, User
 from tests.client.conftest import NOW, enroll
-from tests.conftest import browser_login, make_user
+from tests.conftest import SHOTS, browser_login, make_user
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 @pytest.fixture

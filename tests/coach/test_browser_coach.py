@@ -12,13 +12,12 @@ from profiler import clock, comments, plan_changes, session_prep
 from profiler.answers import save_answers
 from profiler.extensions import db as _db
 from profiler.models import CheckIn, Comment, Role
-from tests.conftest import ROOT, T0, browser_login, make_user
+from tests.conftest import SHOTS, T0, browser_login, make_user
 
 from .conftest import AMS, enroll_client
 
 pytestmark = pytest.mark.browser
 
-SHOTS = ROOT / "docs" / "screenshots"
 
 
 def locked_order(page) -> list[str]:

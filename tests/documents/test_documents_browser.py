@@ -1,22 +1,19 @@
 """The documents in a real browser: choices without JavaScript, no sideways scrolling.
 
-Also saves the screenshots in docs/screenshots/ (documents-*.png) at 1280 and 375 px wide.
+Also saves documents-*.png screenshots at 1280 and 375 px wide (see tests.conftest.SHOTS).
 """
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 
 from profiler.demo_answers import NAME, save_sample_answers
 from profiler.extensions import db
 from profiler.models import Role
-from tests.conftest import T0, browser_login, make_user
+from tests.conftest import SHOTS, T0, browser_login, make_user
 from tests.exports.export_samples import portrait
 
 pytestmark = pytest.mark.browser
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 def no_sideways_scroll(page, url: str, width: int) -> None:
