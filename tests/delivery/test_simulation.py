@@ -181,7 +181,7 @@ def test_no_lost_no_unexpected_no_double_unlock_under_crashes(tmp_path):
         cwd=ROOT,
     )
     kills = window_kills = 0
-    in_window: set[int] = set()
+    allowed_copies: Counter[str] = Counter()  # message id -> kills it was caught in the window
     expected: set[str] = set()
 
     def spec() -> str:
@@ -189,23 +189,34 @@ def test_no_lost_no_unexpected_no_double_unlock_under_crashes(tmp_path):
             return f"{rng.choice(['accept', 'accept', 'tick', 'send'])}:{rng.randint(1, 40)}"
         return "none"
 
+    def settled_message_ids() -> set[str]:
+        """What the SMTP server holds once it has finished what the dead worker sent (its
+        thread may still be storing a message whose last line arrived before the kill)."""
+        seen, quiet_since = len(sink.messages), time.monotonic()
+        while time.monotonic() - quiet_since < 0.1:
+            time.sleep(0.02)
+            if len(sink.messages) != seen:
+                seen, quiet_since = len(sink.messages), time.monotonic()
+        return set(sink.message_ids())
+
     def note_kill() -> None:
-        """Did this kill land between the server's acceptance and the commit?"""
+        """Which mails did this kill catch between the server's acceptance and the commit?
+        Each of them may arrive once more (the next sender cannot know it arrived)."""
         nonlocal kills, window_kills
         kills += 1
+        received = settled_message_ids()
         session.expire_all()
-        received = set(sink.message_ids())
         hanging = {
-            m.id
+            m.message_id
             for m in session.scalars(
                 select(OutboxMail).where(OutboxMail.status == MailStatus.SENDING.value)
             )
             if m.message_id in received
         }
         session.rollback()
-        if hanging - in_window:
+        if hanging:
             window_kills += 1
-            in_window.update(hanging)
+            allowed_copies.update(hanging)
 
     def run(worker: Worker, line: str, expect: str) -> Worker:
         while True:
@@ -253,6 +264,7 @@ def test_no_lost_no_unexpected_no_double_unlock_under_crashes(tmp_path):
     outbox_ids = {m.message_id for m in rows}
     delivered = sum(1 for m in rows if m.message_id in received)
     duplicates = sum(n - 1 for n in received.values())
+    unexplained = {mid: n - 1 for mid, n in received.items() if n - 1 > allowed_copies.get(mid, 0)}
     lost = sorted(m.key for m in rows if m.message_id not in received)
     unexpected = sorted(set(received) - outbox_ids) + sorted(queued - expected)
     missing = sorted(expected - queued)
@@ -267,7 +279,8 @@ def test_no_lost_no_unexpected_no_double_unlock_under_crashes(tmp_path):
     print(
         f"\nsimulation: expected {len(expected)} / delivered {delivered} / duplicates "
         f"{duplicates} / lost {len(lost)} / unexpected {len(unexpected)} / missing {len(missing)}"
-        f" | kills {kills} (in the accept-commit window {window_kills}) | smtp rejected "
+        f" | kills {kills} (in the accept-commit window {window_kills}, catching "
+        f"{sum(allowed_copies.values())} mails) | smtp rejected "
         f"{sink.rejected}, dropped {sink.dropped} | {time.monotonic() - started:.1f}s"
     )
     ctx.pop()
@@ -275,7 +288,7 @@ def test_no_lost_no_unexpected_no_double_unlock_under_crashes(tmp_path):
     assert {m.status for m in rows} == {MailStatus.SENT.value}
     assert lost == []
     assert double_days == []
-    assert duplicates <= window_kills
+    assert unexplained == {}, "a copy arrived that no kill in the accept-commit window explains"
     assert kills >= 5, "the simulation should really kill the scheduler"
 
 
