@@ -188,7 +188,24 @@ class HttpSession:
     def request(
         self, method: str, path: str, data: dict | None = None, headers: dict | None = None
     ) -> tuple[int, dict[str, str], str]:
-        """One request; returns (status, headers, body text)."""
+        """One request; returns (status, headers, body text).
+
+        A connection the server resets is tried again (twice at most): a gunicorn worker that
+        reached `max_requests` can drop a connection it had accepted while it exits, and the
+        bench's setup (logins, forms) must not stop for that.
+        """
+        for attempt in range(3):
+            try:
+                return self._request_once(method, path, data, headers)
+            except (ConnectionResetError, http.client.RemoteDisconnected):
+                if attempt == 2:
+                    raise
+                time.sleep(0.2)
+        raise AssertionError("unreachable")
+
+    def _request_once(
+        self, method: str, path: str, data: dict | None, headers: dict | None
+    ) -> tuple[int, dict[str, str], str]:
         conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
         all_headers = {"User-Agent": USER_AGENT, **(headers or {})}
         if self.cookies:
