@@ -1,0 +1,51 @@
+"""The coach's session preparation on a phone, in Chromium: the number tables fit the screen."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from playwright.sync_api import expect
+
+from profiler import checkins
+from profiler.extensions import db as _db
+from tests.conftest import T0, browser_login
+
+pytestmark = pytest.mark.browser
+
+SCORES = {"autonomy": 2.6, "competence": 3.1, "relatedness": 3.8, "own_direction": 2.2}
+
+
+# 375 px only: at 320 px the check-in table's header words ("Onzekerheid", "Vertrouwen") and
+# a date need about 296 px where the panel leaves 250; its region still scrolls there.
+@pytest.mark.parametrize("width", [375])
+def test_the_checkin_and_questionnaire_tables_fit_a_phone(page, team, width):
+    """Every column of the check-in and questionnaire tables is on screen, none behind a scroll."""
+    sanne = team["sanne"]
+    for week, (uncertainty, confidence) in enumerate([(8, 3), (7, 4), (6, 5), (5, 6)]):
+        checkins.record(
+            _db.session,
+            sanne,
+            {"uncertainty": uncertainty, "confidence": confidence},
+            now=T0 + timedelta(weeks=week + 2),  # 16 and 23 March: the widest dates
+        )
+    for weeks, kind in [(0, "q_start"), (4, "q_midway"), (8, "q_end")]:
+        checkins.record(_db.session, sanne, SCORES, now=T0 + timedelta(weeks=weeks), kind=kind)
+    _db.session.commit()
+    browser_login(page, "karin@example.nl")
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"/coach/clients/{sanne.id}/prepare")
+    tables = page.locator("table.numbers")
+    expect(tables).to_have_count(2)
+    viewport = page.evaluate("document.documentElement.clientWidth")
+    for table in tables.all():
+        size = table.evaluate(
+            "t => ({width: Math.round(t.getBoundingClientRect().width),"
+            " right: Math.round(t.getBoundingClientRect().right),"
+            " scroll: t.parentElement.scrollWidth - t.parentElement.clientWidth,"
+            " head: t.tHead.innerText.trim().replace(/\\s+/g, ' ')})"
+        )
+        assert size["right"] <= viewport and size["scroll"] <= 0, (
+            f"the table '{size['head']}' is {size['width']}px wide (right edge "
+            f"{size['right']}px) on a {width}px screen; it scrolls {size['scroll']}px sideways"
+        )
