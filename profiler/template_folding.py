@@ -13,11 +13,19 @@ the calls whose answer is fixed are replaced by that answer:
   becomes the URL (an `_external`, `_anchor` or other `_` option, a relative `.endpoint` or a
   link that does not build is left as a call).
 
+A call whose answer cannot be worked out (a bad `%` in a translation, a link that does not
+build) is left as a call, to fail or not at render time as before. A template that binds one of
+these names itself (`set`, a macro, an import) keeps its calls; a render that passes other
+`_`, `gettext` or `url_for` values to a folded template is refused with a TypeError, since
+what a parent or including template binds is not seen when a template is compiled.
+
 What remains is compiled by Jinja as usual. Only `get_template` and friends on the app's own
 environment choose a copy; `from_string` (and `render_template_string`), overlays made by
 others (the plain-text mail environment) and rendering outside a request use the templates as
-they are, so a template's meaning never depends on which path rendered it.
-`tests/test_template_folding.py` renders the main pages both ways and compares them.
+they are. At most `MAX_COPIES` copies are made: past that (more script roots than a
+deployment has, say a proxy that passes a client's `SCRIPT_NAME` header), templates are
+rendered unfolded, so memory stays bounded. `tests/test_template_folding.py` renders every
+page type of every role both ways and compares them.
 """
 
 from __future__ import annotations
@@ -27,14 +35,15 @@ import typing as t
 from flask import has_request_context, request, url_for
 from flask.templating import Environment
 from flask_babel import get_locale
-from jinja2 import nodes
+from jinja2 import Template, nodes
 from jinja2.visitor import NodeTransformer
-from werkzeug.routing import BuildError
 
 from .i18n import current_translations
 
 CACHE_SIZE = 400  # templates per copy, as Jinja's default
+MAX_COPIES = 8  # languages x script roots; past this, templates are rendered unfolded
 GETTEXT_NAMES = frozenset({"_", "gettext"})
+FOLDED_NAMES = GETTEXT_NAMES | {"url_for"}
 
 
 def _literal(node: nodes.Node) -> bool:
@@ -73,7 +82,10 @@ class Folder(NodeTransformer):
         text = self.translations.ugettext(source)
         if not node.kwargs:
             # template_gettext formats a text with "%" even without arguments ("%%" -> "%")
-            text = text % {} if "%" in text else text
+            try:
+                text = text % {} if "%" in text else text
+            except (TypeError, ValueError, KeyError):  # a bad "%": fail (or not) at render time
+                return node
             return nodes.MarkSafeIfAutoescape(nodes.Const(text), lineno=node.lineno)
         pairs = [
             nodes.Pair(nodes.Const(kw.key), kw.value, lineno=node.lineno) for kw in node.kwargs
@@ -95,23 +107,43 @@ class Folder(NodeTransformer):
         values = {kw.key: kw.value.value for kw in node.kwargs}
         try:
             url = url_for(endpoint, **values)
-        except BuildError:  # leave it to fail (or not) at render time, as before
-            return node
+        except Exception:  # noqa: BLE001 (BuildError, a converter's ValueError, ...)
+            return node  # fail (or not) at render time, as before
         return nodes.Const(url, lineno=node.lineno)
 
 
 def _assigned_names(tree: nodes.Template) -> frozenset[str]:
-    """Names a template binds itself (`set`, `for`, `with`, macro arguments, imports)."""
+    """Names a template binds itself (`set`, `for`, `with`, macros and their arguments,
+    imports). What a parent template or an including one binds is not seen here: no
+    template may bind `_`, `gettext` or `url_for` for another one."""
     names = set()
     for name in tree.find_all(nodes.Name):
         if name.ctx in ("store", "param"):
             names.add(name.name)
+    for macro in tree.find_all(nodes.Macro):
+        names.add(macro.name)
     for imported in tree.find_all(nodes.FromImport):
         for entry in imported.names:
             names.add(entry[1] if isinstance(entry, tuple) else entry)
     for imported in tree.find_all(nodes.Import):
         names.add(imported.target)
     return frozenset(names)
+
+
+class FoldedTemplate(Template):
+    """A template of a folded copy: its `_`, `gettext` and `url_for` calls may have been
+    replaced at compile time, so a render must not hand it other ones."""
+
+    def new_context(self, vars=None, shared=False, locals=None):  # noqa: A002 (Jinja's names)
+        if vars and not FOLDED_NAMES.isdisjoint(vars):
+            own = self.environment.globals  # includes and imports pass the globals on
+            passed = sorted(n for n in FOLDED_NAMES & vars.keys() if vars[n] is not own.get(n))
+            if passed:
+                raise TypeError(
+                    f"{self.name}: {', '.join(passed)} cannot be passed to a template; they are "
+                    "written into the compiled templates (profiler.template_folding)."
+                )
+        return super().new_context(vars, shared, locals)
 
 
 class FoldingEnvironment(Environment):
@@ -143,7 +175,12 @@ class FoldingEnvironment(Environment):
         key = (str(locale), request.script_root)
         copy = self._copies.get(key)
         if copy is None:
+            if len(self._copies) >= MAX_COPIES:
+                # More script roots than a deployment has (a proxy passing a client's
+                # SCRIPT_NAME header?): no copy per root, memory stays bounded.
+                return self
             copy = super().overlay(cache_size=CACHE_SIZE)
+            copy.template_class = FoldedTemplate
             copy._chooses = False
             copy.fold_key = key
             copy._translations = current_translations()

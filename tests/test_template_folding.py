@@ -12,11 +12,13 @@ import re
 
 import pytest
 from flask import render_template, render_template_string
+from flask_babel import get_locale
 from jinja2 import DictLoader
 
+from profiler import mail
 from profiler.extensions import db
 from profiler.models import User
-from profiler.template_folding import FoldingEnvironment
+from profiler.template_folding import MAX_COPIES, FoldingEnvironment
 from tests.a11y.crawl import start_urls
 from tests.a11y.pages import CLIENT_EXTRAS
 from tests.a11y.world import build_world
@@ -111,6 +113,12 @@ SOURCES = {
         "{{ url_for('index', _anchor='top') }}|{{ url_for('no.such.endpoint') if false }}"
     ),
     "t/macro.html": '{% macro say(text) %}[{{ text }}]{% endmacro %}{{ say(_("Uitloggen")) }}',
+    "t/own_macro.html": '{% macro _(text) %}<{{ text }}>{% endmacro %}{{ _("Uitloggen") }}',
+    # Mistakes in branches that never run must not break the template, folded or not.
+    "t/dead.html": (
+        '{% if false %}{{ _("50% korting") }}{{ url_for("admin.user", user_id="new") }}'
+        "{% endif %}ok"
+    ),
 }
 
 
@@ -158,6 +166,48 @@ def test_folded_texts_escape_and_format_as_the_calls_do(sources, name, lang):
         assert folded.startswith("/static/css/app.css|/?x=a%26b|/#top|")
     if name == "t/percent.html":
         assert folded == "100% zeker"
+    if name == "t/own_macro.html":
+        assert folded == "<Uitloggen>"
+    if name == "t/dead.html":
+        assert folded == "ok"
+
+
+def test_a_render_cannot_hand_a_folded_template_its_own_gettext_or_url_for(sources):
+    elsewhere = lambda *args, **values: "/elsewhere"  # noqa: E731
+    with sources.test_request_context("/"):
+        with pytest.raises(TypeError, match="t/link.html: url_for cannot be passed"):
+            render_template("t/link.html", url_for=elsewhere)
+        sources.jinja_env.folding = False  # plain templates look it up: allowed, as in Jinja
+        assert render_template("t/link.html", url_for=elsewhere).startswith("/elsewhere|")
+
+
+def test_script_roots_beyond_the_limit_are_served_unfolded(app):
+    """A proxy that lets clients choose SCRIPT_NAME must not grow a copy per value."""
+    http = app.test_client()
+    for n in range(MAX_COPIES + 5):
+        html = http.get("/login", base_url=f"http://localhost/p{n}/").get_data(as_text=True)
+        assert f'href="/p{n}/static/css/app.css"' in html
+    assert len(app.jinja_env._copies) == MAX_COPIES  # noqa: SLF001
+
+
+def test_a_mail_in_another_language_inside_a_request_is_folded_in_that_language(app, world):
+    """An English invitation sent while a Dutch request runs: all of it in English, and the
+    Dutch pages before and after it stay Dutch (each language keeps its own copy)."""
+    rendered, pages = {}, []
+    for folding in (False, True):
+        app.jinja_env.folding = folding
+        with app.test_request_context("/", headers={"Accept-Language": "nl"}):
+            pages.append(render_template("mail/reset.html", user=world.client, link="/x"))
+            rendered[folding] = mail.render_mail(
+                "invitation", "en", user=world.client, inviter=world.coach, link="https://x/?a=1"
+            )
+            pages.append(render_template("mail/reset.html", user=world.client, link="/x"))
+            assert str(get_locale()) == "nl"  # the request's own language is back
+    assert rendered[True] == rendered[False]
+    assert "Hello" in rendered[True].html and "Hallo" not in rendered[True].html
+    assert "Hello" in rendered[True].text
+    assert all("Hallo" in page and "Hello" not in page for page in pages)
+    assert set(app.jinja_env._copies) == {("nl", ""), ("en", "")}  # noqa: SLF001
 
 
 def test_the_folded_copy_has_no_calls_left(sources):
