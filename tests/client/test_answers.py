@@ -1,16 +1,38 @@
-"""The answer service: revisions, idempotent saves, two tabs, answers to removed fields."""
+"""The answer service: revisions, idempotent saves, two tabs, answers to removed fields.
+
+Every test runs on SQLite and on PostgreSQL: a change is written differently on each (on
+PostgreSQL the answer and its revision in one statement).
+"""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from profiler import answers
+from profiler.extensions import db as _db
 from profiler.models import Answer, AnswerRevision
 from tests.client.conftest import NOW
+from tests.conftest import make_app
 
 EX = "self_image"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def app(request, tmp_path):
+    """The app on SQLite, then on a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path}/test.db"
+    else:
+        url = request.getfixturevalue("pg_url")
+    application = make_app(url)
+    with application.app_context():
+        yield application
+        _db.session.remove()
+        _db.engine.dispose()
 
 
 def revision_count(db) -> int:
@@ -42,10 +64,40 @@ def test_empty_value_for_a_new_field_stores_no_row(db, sanne):
 
 def test_every_change_keeps_the_earlier_revisions(db, sanne):
     for n, text in enumerate(["een", "twee", "drie"]):
-        answers.save_answers(db, sanne, EX, {"then_now": text}, now=NOW + timedelta(minutes=n))
+        moment = NOW + timedelta(minutes=n)
+        result = answers.save_answers(
+            db, sanne, EX, {"then_now": text, "own_words": [text, "rustig"]}, now=moment
+        )
+        assert result.changed == ["then_now", "own_words"]
+        assert result.revisions == {"then_now": n + 1, "own_words": n + 1}
+    db.commit()
+    stored = answers.answers_for(db, sanne, EX)
+    assert stored["then_now"].revision == 3
+    assert stored["then_now"].updated_at.replace(tzinfo=None) == (
+        NOW + timedelta(minutes=2)
+    ).replace(tzinfo=None)
+    assert [r.value for r in stored["then_now"].revisions] == ["een", "twee", "drie"]
+    assert [r.revision for r in stored["then_now"].revisions] == [1, 2, 3]
+    assert [r.value for r in stored["own_words"].revisions][-1] == ["drie", "rustig"]
+    assert stored["own_words"].value == ["drie", "rustig"]
+    assert not any(r.conflict for r in stored["then_now"].revisions)
+
+
+def test_a_second_save_of_the_same_new_revision_is_refused_whole(db, sanne):
+    """Two requests that both write revision 2 at the same moment: the second one fails on
+    the unique revision number (the caller reads again and retries), and leaves the answer
+    as the first one wrote it, value and revision."""
+    answers.save_answers(db, sanne, EX, {"then_now": "een"}, now=NOW)
+    answers.save_answers(db, sanne, EX, {"then_now": "twee"}, now=NOW)
+    db.commit()
+    answer_id = db.scalar(select(Answer.id).where(Answer.field_id == "then_now"))
+    also_two = answers._Stored(answer_id, "ook twee", 2)  # noqa: SLF001 (read before "twee")
+    with pytest.raises(IntegrityError):
+        answers._write_change(db.connection(), also_two, NOW)  # noqa: SLF001
+    db.rollback()
     stored = answers.answers_for(db, sanne, EX)["then_now"]
-    assert stored.revision == 3
-    assert [r.value for r in stored.revisions] == ["een", "twee", "drie"]
+    assert (stored.value, stored.revision) == ("twee", 2)
+    assert [r.value for r in stored.revisions] == ["een", "twee"]
 
 
 def test_two_tabs_changing_the_same_field_keep_both_texts(db, sanne):
