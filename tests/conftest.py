@@ -413,14 +413,23 @@ def pg_url(postgres) -> str:
     return postgres.create_database(f"t{next(_pg_counter)}_{int(time.time())}")
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+BOTH_DATABASES = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+def database_url(request, tmp_path: Path) -> str:
+    """For a fixture with `params=BOTH_DATABASES`: a new SQLite file, or a fresh PostgreSQL
+    database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path}/test.db"
+    return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture(params=BOTH_DATABASES)
 def empty_app(request, tmp_path):
     """An app on an empty database (no schema, for migration tests): SQLite, then PostgreSQL."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path}/migrations.db"
-    else:
-        url = request.getfixturevalue("pg_url")
-    application = create_app("config.Testing", SQLALCHEMY_DATABASE_URI=url)
+    application = create_app(
+        "config.Testing", SQLALCHEMY_DATABASE_URI=database_url(request, tmp_path)
+    )
     with application.app_context():
         yield application
         _db.session.remove()

@@ -16,19 +16,15 @@ from profiler import answers
 from profiler.extensions import db as _db
 from profiler.models import Answer, AnswerRevision
 from tests.client.conftest import NOW
-from tests.conftest import make_app
+from tests.conftest import BOTH_DATABASES, database_url, make_app
 
 EX = "self_image"
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.fixture(params=BOTH_DATABASES)
 def app(request, tmp_path):
     """The app on SQLite, then on a fresh PostgreSQL database."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path}/test.db"
-    else:
-        url = request.getfixturevalue("pg_url")
-    application = make_app(url)
+    application = make_app(database_url(request, tmp_path))
     with application.app_context():
         yield application
         _db.session.remove()
