@@ -37,6 +37,9 @@ class Base:
     SMTP_TIMEOUT = 20
     MAIL_FROM = _env("MAIL_FROM", "Profiler <noreply@profiler.local>")
     EMBEDDED_SCHEDULER = _flag("EMBEDDED_SCHEDULER", True)
+    # How many proxies in front set X-Forwarded-For (and -Proto): the client's own address is
+    # then what rate limits count and the audit log records. 0: the header is ignored.
+    PROXY_HOPS = int(_env("PROXY_HOPS", "0") or 0)
     CONTENT_DIR = _env("CONTENT_DIR")  # None: content/ next to this file
     DEFAULT_TIMEZONE = "Europe/Amsterdam"
     DEFAULT_LOCALE = "nl"
@@ -98,6 +101,7 @@ class Production(Base):
     ENV = "production"
     MAIL_BACKEND = _env("MAIL_BACKEND", "smtp")
     EMBEDDED_SCHEDULER = _flag("EMBEDDED_SCHEDULER", False)
+    PROXY_HOPS = int(_env("PROXY_HOPS", "1") or 0)  # nginx (deploy/nginx/profiler.conf)
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     SESSION_COOKIE_NAME = "__Host-session"

@@ -22,7 +22,8 @@ max_requests = 2000
 max_requests_jitter = 200
 accesslog = "-"
 errorlog = "-"
-# One JSON object per line, so log shippers can parse access logs too.
+# One JSON object per line, so log shippers can parse access logs too. Behind nginx "remote" is
+# the visitor's address: the app takes it from nginx's X-Forwarded-For (PROFILER_PROXY_HOPS).
 access_log_format = (
     '{"ts":"%(t)s","remote":"%(h)s","method":"%(m)s","path":"%(U)s","status":%(s)s,'
     '"bytes":"%(B)s","duration_ms":%(M)s,"agent":"%(a)s"}'

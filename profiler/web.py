@@ -23,6 +23,7 @@ from flask_login import current_user, logout_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import clock, urls
 from .access import public
@@ -40,6 +41,10 @@ def register_web(app: Flask) -> None:
     """Hook headers, errors, idle timeout and the small shared routes into the app."""
     register_filters(app)
     urls.init_app(app)
+    hops = int(app.config.get("PROXY_HOPS") or 0)
+    if hops > 0:
+        # The proxy's X-Forwarded-For and -Proto give the visitor's address and scheme.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     app.before_request(_before)
     app.after_request(_security_headers)
     app.after_request(_logout_after_idle_save)  # runs before _security_headers (reverse order)
