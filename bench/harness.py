@@ -161,20 +161,27 @@ def _proc_stat(pid: int) -> list[str]:
     return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
 
 
-def wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 60) -> None:
-    """Wait until /healthz answers 200 (the app and its database are up)."""
+def wait_for(ready, proc: subprocess.Popen, log: Path, what: str, timeout: float) -> None:
+    """Poll `ready()` until it is true; fail with the end of the log when the process exits
+    first or `timeout` seconds pass."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"server exited:\n{log.read_text(errors='replace')[-3000:]}")
+            raise RuntimeError(f"{what} exited:\n{log.read_text(errors='replace')[-3000:]}")
         try:
-            status, _, _ = HttpSession(url).request("GET", "/healthz")
-            if status == 200:
+            if ready():
                 return
         except OSError:
             pass
-        time.sleep(0.2)
-    raise RuntimeError(f"server did not become healthy:\n{log.read_text(errors='replace')[-3000:]}")
+        time.sleep(0.1)
+    raise RuntimeError(f"{what} did not get ready:\n{log.read_text(errors='replace')[-3000:]}")
+
+
+def wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 60) -> None:
+    """Wait until /healthz answers 200 (the app and its database are up)."""
+    wait_for(
+        lambda: HttpSession(url).request("GET", "/healthz")[0] == 200, proc, log, "server", timeout
+    )
 
 
 class HttpSession:

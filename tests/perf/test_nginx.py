@@ -31,7 +31,7 @@ from profiler.extensions import db as _db
 from tests.conftest import PASSWORD, ROOT, free_port, make_user
 
 sys.path.insert(0, str(ROOT / "bench"))
-from harness import CSRF_RE, Gunicorn  # noqa: E402
+from harness import CSRF_RE, Gunicorn, wait_for  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
@@ -115,18 +115,14 @@ def make_certificate(tmp: Path) -> tuple[Path, Path]:
     return cert, key
 
 
-def wait_listening(port: int, proc: subprocess.Popen, log: Path, timeout: float = 10) -> None:
+def wait_listening(port: int, proc: subprocess.Popen, log: Path) -> None:
     """Wait until nginx accepts connections on `port`."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"nginx exited:\n{log.read_text(errors='replace')}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"nginx did not listen on {port}:\n{log.read_text(errors='replace')}")
+
+    def accepts() -> bool:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        return True
+
+    wait_for(accepts, proc, log, "nginx", timeout=10)
 
 
 def stop(proc: subprocess.Popen) -> None:

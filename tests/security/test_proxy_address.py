@@ -15,23 +15,15 @@ from sqlalchemy import select
 from config import Production
 from profiler.extensions import db as _db
 from profiler.models import AuditEvent, Role
-from tests.conftest import csrf_token, login, make_app, make_user
-from tests.security.test_rate_limits import LIMIT_MESSAGE
+from tests.conftest import csrf_token, login, make_user
+from tests.security.test_rate_limits import LIMIT_MESSAGE, app_with_limits
 
 
 @pytest.fixture
 def proxied_app(tmp_path):
     """An app behind one proxy, with rate limits on (counted in its own database)."""
-    application = make_app(
-        f"sqlite:///{tmp_path}/proxied.db",
-        PROXY_HOPS=1,
-        RATELIMIT_ENABLED=True,
-        RATELIMIT_STORAGE_URI="database://",
-    )
-    with application.app_context():
+    with app_with_limits(tmp_path, PROXY_HOPS=1) as application:
         yield application
-        _db.session.remove()
-        _db.engine.dispose()
 
 
 def from_address(app, address: str):

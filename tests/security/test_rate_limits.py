@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+from contextlib import contextmanager
 
 import pytest
 from limits import parse
@@ -18,13 +19,14 @@ from tests.conftest import PASSWORD, csrf_token, login, make_app, make_user
 LIMIT_MESSAGE = "Te veel pogingen"
 
 
-@pytest.fixture
-def limited_app(tmp_path):
-    """An app with rate limiting on, counted in its own database."""
+@contextmanager
+def app_with_limits(folder, **overrides):
+    """An app with rate limiting on, counted in its own database, in its app context."""
     application = make_app(
-        f"sqlite:///{tmp_path}/limits.db",
+        f"sqlite:///{folder}/limits.db",
         RATELIMIT_ENABLED=True,
         RATELIMIT_STORAGE_URI="database://",
+        **overrides,
     )
     with application.app_context():
         yield application
@@ -32,6 +34,13 @@ def limited_app(tmp_path):
 
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def limited_app(tmp_path):
+    """An app with rate limiting on, counted in its own database."""
+    with app_with_limits(tmp_path) as application:
+        yield application
 
 
 @pytest.fixture
