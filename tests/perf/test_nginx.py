@@ -139,8 +139,8 @@ def stop(proc: subprocess.Popen) -> None:
 class Browser:
     """HTTPS to nginx, verified against the test's certificate, keeping cookies.
 
-    A browser on port 443 sends its Referer without a port, and nginx passes the host without
-    one; the test's port is not 443, so its Referer leaves the port out as well.
+    Like a browser it sends a Referer with the page's address, port included (nginx passes
+    the Host header as the browser sent it, so the app's Referer check matches on any port).
     """
 
     def __init__(self, port: int, cafile: Path) -> None:
@@ -192,7 +192,7 @@ class Browser:
     def post_form(self, path: str, fields: dict[str, str], referer: bool = True):
         headers = {"Content-Type": "application/x-www-form-urlencoded"}
         if referer:
-            headers["Referer"] = f"https://127.0.0.1{path}"
+            headers["Referer"] = f"https://127.0.0.1:{self.port}{path}"
         return self.request("POST", path, urlencode(fields).encode(), headers)
 
     def post_photo(self, path: str, token: str, size: int):
@@ -209,7 +209,7 @@ class Browser:
         body = head.encode() + b"x" * size + f"\r\n--{boundary}--\r\n".encode()
         headers = {
             "Content-Type": f"multipart/form-data; boundary={boundary}",
-            "Referer": f"https://127.0.0.1{path}",
+            "Referer": f"https://127.0.0.1:{self.port}{path}",
         }
         return self.request("POST", path, body, headers)
 
