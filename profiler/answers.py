@@ -21,6 +21,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, false, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
@@ -211,15 +212,19 @@ _NEW_REVISION = insert(AnswerRevision)
 # PostgreSQL changes the answer and adds its revision in one statement (one round trip
 # instead of two); SQLite has no UPDATE in a WITH clause and runs the two above.
 _CHANGED = _CHANGE_ANSWER.returning(Answer.id).cte("changed")
-_CHANGE_WITH_REVISION = insert(AnswerRevision).from_select(
-    ["answer_id", "revision", "value", "created_at", "conflict"],
-    select(
-        _CHANGED.c.id,
-        bindparam("new_revision", type_=AnswerRevision.revision.type),
-        bindparam("new_value", type_=AnswerRevision.value.type),
-        bindparam("now", type_=AnswerRevision.created_at.type),
-        false(),
-    ),
+_CHANGE_WITH_REVISION = (
+    insert(AnswerRevision)
+    .from_select(
+        ["answer_id", "revision", "value", "created_at", "conflict"],
+        select(
+            _CHANGED.c.id,
+            bindparam("new_revision", type_=AnswerRevision.revision.type),
+            bindparam("new_value", type_=AnswerRevision.value.type),
+            bindparam("now", type_=AnswerRevision.created_at.type),
+            false(),
+        ),
+    )
+    .returning(AnswerRevision.id)
 )
 
 
@@ -300,7 +305,14 @@ def _write_change(connection: Connection, answer: _Stored, now: datetime) -> Non
         "now": now,
     }
     if connection.dialect.name == "postgresql":
-        connection.execute(_CHANGE_WITH_REVISION, change)
+        if connection.execute(_CHANGE_WITH_REVISION, change).first() is None:
+            # The answer was deleted since it was read: refuse as SQLite's foreign key does
+            # (the caller reads again and retries once).
+            raise IntegrityError(
+                "WITH changed AS (UPDATE answers ...) INSERT INTO answer_revisions ...",
+                change,
+                LookupError(f"answer {answer.id} no longer exists"),
+            )
     else:
         connection.execute(_CHANGE_ANSWER, change)
         connection.execute(_NEW_REVISION, _revision_row(answer, now))

@@ -23,14 +23,16 @@ echo "installing system packages: ${need[*]}"
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
+$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
 # The tests start their own PostgreSQL and nginx on free ports: the packages' services need not
 # start (and nginx's would fail the install if port 80 were taken). policy-rc.d says so to
 # Debian's service scripts for the length of the install, unless the machine has its own.
 policy=/usr/sbin/policy-rc.d
 if [ ! -e "$policy" ]; then
+  trap '$SUDO rm -f "$policy"' EXIT
   printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$policy" >/dev/null
   $SUDO chmod +x "$policy"
-  trap '$SUDO rm -f "$policy"' EXIT
 fi
-$SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+# sudo resets the environment: pass DEBIAN_FRONTEND through env, so no package asks questions.
+$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+  "${need[@]}" >/dev/null

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from profiler import answers
@@ -94,6 +94,22 @@ def test_a_second_save_of_the_same_new_revision_is_refused_whole(db, sanne):
     stored = answers.answers_for(db, sanne, EX)["then_now"]
     assert (stored.value, stored.revision) == ("twee", 2)
     assert [r.value for r in stored.revisions] == ["een", "twee"]
+
+
+def test_a_change_to_an_answer_deleted_meanwhile_is_refused(db, sanne):
+    """The answer went (its client was being deleted) between the read and the write: both
+    databases refuse the write with an IntegrityError, which the caller retries once."""
+    answers.save_answers(db, sanne, EX, {"then_now": "een"}, now=NOW)
+    db.commit()
+    answer_id = db.scalar(select(Answer.id).where(Answer.field_id == "then_now"))
+    db.execute(delete(AnswerRevision).where(AnswerRevision.answer_id == answer_id))
+    db.execute(delete(Answer).where(Answer.id == answer_id))
+    db.commit()
+    gone = answers._Stored(answer_id, "twee", 2)  # noqa: SLF001 (read before the delete)
+    with pytest.raises(IntegrityError):
+        answers._write_change(db.connection(), gone, NOW)  # noqa: SLF001
+    db.rollback()
+    assert db.scalar(select(func.count(AnswerRevision.id))) == 0
 
 
 def test_two_tabs_changing_the_same_field_keep_both_texts(db, sanne):

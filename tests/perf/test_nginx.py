@@ -230,21 +230,29 @@ def open_connections_to(port: int) -> int:
     return count
 
 
-def logged(log: Path, path: str, times: int = 1) -> list[str]:
-    """Paths of the test's requests in gunicorn's access log (JSON per line), once `path` is
-    there `times` times. A worker writes the line just after the response, so wait for it.
+def logged_entries(log: Path, path: str, times: int = 1) -> list[dict]:
+    """The test's requests in gunicorn's access log (JSON per line), once `path` is there
+    `times` times. A worker writes the line just after the response, so wait for it.
     """
     deadline = time.monotonic() + 5
     while True:
         entries = [
-            json.loads(line)
-            for line in log.read_text(errors="replace").splitlines()
-            if line.startswith('{"ts"')
+            entry
+            for entry in (
+                json.loads(line)
+                for line in log.read_text(errors="replace").splitlines()
+                if line.startswith('{"ts"')
+            )
+            if entry["agent"] == AGENT
         ]
-        paths = [e["path"] for e in entries if e["agent"] == AGENT]
-        if paths.count(path) >= times or time.monotonic() > deadline:
-            return paths
-        time.sleep(0.05)
+        found = sum(1 for entry in entries if entry["path"] == path)
+        if found >= times or time.monotonic() > deadline:
+            return entries
+
+
+def logged(log: Path, path: str, times: int = 1) -> list[str]:
+    """Paths of the test's requests in gunicorn's access log (see logged_entries)."""
+    return [entry["path"] for entry in logged_entries(log, path, times)]
 
 
 @pytest.mark.skipif(NGINX is None, reason="nginx is not installed (scripts/install-system-deps.sh)")
@@ -284,6 +292,13 @@ def test_nginx_config_in_front_of_gunicorn(tmp_path):
         assert "/healthz" in logged(web.log, "/healthz")
         if Path("/proc/net/tcp").exists():  # nginx keeps its connection to gunicorn open
             assert open_connections_to(web.port) >= 1
+
+        # nginx replaces a client's own X-Forwarded-For: the app (PROFILER_PROXY_HOPS=1) and
+        # gunicorn's log see the address nginx saw, never what the client wrote.
+        spoofed = {"X-Forwarded-For": "203.0.113.9"}
+        assert browser.request("GET", "/login", headers=spoofed)[0] == 200
+        login_entries = [e for e in logged_entries(web.log, "/login") if e["path"] == "/login"]
+        assert [e["remote"] for e in login_entries] == ["127.0.0.1"]
 
         # Plain http only redirects to https, path and query kept.
         conn = http.client.HTTPConnection("127.0.0.1", http_port, timeout=10)
