@@ -304,6 +304,18 @@ def page(browser, live_server):
     context.close()
 
 
+def table_fit(table) -> dict:
+    """What a phone test compares for a table (a Playwright locator): its width and right
+    edge, how far the region around it scrolls sideways, the screen's width and its header."""
+    return table.evaluate(
+        "t => ({width: Math.round(t.getBoundingClientRect().width),"
+        " right: Math.round(t.getBoundingClientRect().right),"
+        " scroll: t.parentElement.scrollWidth - t.parentElement.clientWidth,"
+        " viewport: document.documentElement.clientWidth,"
+        " head: t.tHead ? t.tHead.innerText.trim().replace(/\\s+/g, ' ') : ''})"
+    )
+
+
 def browser_login(pg, email: str, password: str = PASSWORD) -> None:
     """Log in through the login page in the browser."""
     pg.goto("/login")

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from profiler import audit
 from profiler.extensions import db as _db
 from profiler.models import Role
-from tests.conftest import T0, browser_login, make_user
+from tests.conftest import T0, browser_login, make_user, table_fit
 
 pytestmark = pytest.mark.browser
 
@@ -56,17 +56,12 @@ def test_the_audit_log_fits_a_phone(page, long_audit_log, width):
     log = page.get_by_role("region", name="Logboek")
     expect(log.get_by_text(CLIENT_NAME).first).to_be_visible()
     expect(log.get_by_text("retention.enrollments_removed")).to_be_visible()
-    viewport = page.evaluate("document.documentElement.clientWidth")
-    table = page.locator(".table-wrap table").evaluate(
-        "t => ({width: Math.round(t.getBoundingClientRect().width),"
-        " right: Math.round(t.getBoundingClientRect().right)})"
-    )
-    wrap = page.locator(".table-wrap").evaluate("w => w.scrollWidth - w.clientWidth")
+    table = table_fit(page.locator(".table-wrap table"))
     # Nothing an administrator needs is lost: who, what, about whom, details, from where.
     row = log.get_by_role("row").filter(has_text="document.download")
     for text in [COACH_NAME, CLIENT_NAME, "document: werkdocument-bakker.pdf", IPV6]:
         expect(row).to_contain_text(text)
-    assert table["right"] <= viewport and wrap <= 0, (
+    assert table["right"] <= table["viewport"] and table["scroll"] <= 0, (
         f"the audit table is {table['width']}px wide (right edge {table['right']}px) "
-        f"on a {viewport}px screen; its region scrolls {wrap}px sideways"
+        f"on a {table['viewport']}px screen; its region scrolls {table['scroll']}px sideways"
     )

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from profiler import checkins
 from profiler.extensions import db as _db
-from tests.conftest import T0, browser_login
+from tests.conftest import T0, browser_login, table_fit
 
 pytestmark = pytest.mark.browser
 
@@ -37,15 +37,9 @@ def test_the_checkin_and_questionnaire_tables_fit_a_phone(page, team, width):
     page.goto(f"/coach/clients/{sanne.id}/prepare")
     tables = page.locator("table.numbers")
     expect(tables).to_have_count(2)
-    viewport = page.evaluate("document.documentElement.clientWidth")
     for table in tables.all():
-        size = table.evaluate(
-            "t => ({width: Math.round(t.getBoundingClientRect().width),"
-            " right: Math.round(t.getBoundingClientRect().right),"
-            " scroll: t.parentElement.scrollWidth - t.parentElement.clientWidth,"
-            " head: t.tHead.innerText.trim().replace(/\\s+/g, ' ')})"
-        )
-        assert size["right"] <= viewport and size["scroll"] <= 0, (
+        size = table_fit(table)
+        assert size["right"] <= size["viewport"] and size["scroll"] <= 0, (
             f"the table '{size['head']}' is {size['width']}px wide (right edge "
             f"{size['right']}px) on a {width}px screen; it scrolls {size['scroll']}px sideways"
         )
