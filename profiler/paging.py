@@ -1,15 +1,20 @@
 """One page of a longer list: which rows it shows and how to reach the others.
 
-Pure: the caller has the whole (filtered, sorted) list and the page number from the URL.
-A missing, unreadable or too small number means the first page; a number past the end
-means the last page, so an old bookmark never shows an empty table.
+`page_of` cuts a list the caller already has (filtered and sorted in Python);
+`page_of_query` lets the database count the rows and send only one page, for lists that
+grow with the organisation (all people, all mails). A missing, unreadable or too small
+number means the first page; a number past the end means the last page, so an old bookmark
+never shows an empty table.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
 
 T = TypeVar("T")
 
@@ -71,11 +76,29 @@ def requested(value: str | None) -> int:
     return max(int(text), 1)
 
 
-def page_of(rows: Sequence[T], number: int, size: int) -> Page[T]:
-    """Page `number` of `rows`, clamped to the pages that exist."""
+def _clamped(number: int, total: int, size: int) -> int:
+    """`number` moved into the pages that `total` rows make (1 for none)."""
     if size < 1:
         raise ValueError("page size must be at least 1")
-    pages = max(1, -(-len(rows) // size))
-    number = min(max(number, 1), pages)
+    return min(max(number, 1), max(1, -(-total // size)))
+
+
+def page_of(rows: Sequence[T], number: int, size: int) -> Page[T]:
+    """Page `number` of `rows`, clamped to the pages that exist."""
+    number = _clamped(number, len(rows), size)
     start = (number - 1) * size
     return Page(list(rows[start : start + size]), number, size, len(rows))
+
+
+def page_of_query(session: Session, query: Select[Any], number: int, size: int) -> Page[Any]:
+    """Page `number` of what the (ordered) `query` selects: one count, then one page of rows.
+
+    The query's ORDER BY must end in a unique column, so rows never move between pages.
+    A query selecting one ORM entity gives the objects; otherwise the rows.
+    """
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    number = _clamped(number, total or 0, size)
+    window = query.limit(size).offset((number - 1) * size)
+    result = session.execute(window)
+    items = list(result.scalars() if len(query.column_descriptions) == 1 else result)
+    return Page(items, number, size, total or 0)

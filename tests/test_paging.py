@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, insert, select
+from sqlalchemy.orm import Session
 
-from profiler.paging import page_of, requested
+from profiler.paging import page_of, page_of_query, requested
 
 
 @pytest.mark.parametrize(
@@ -54,3 +56,38 @@ def test_page_links_show_first_last_and_neighbours_with_gaps():
 def test_page_size_must_be_positive():
     with pytest.raises(ValueError):
         page_of([1], 1, 0)
+
+
+@pytest.fixture
+def numbers_table():
+    """A real SQLite table with 120 rows: n = 1..120, parity "even"/"odd"."""
+    metadata = MetaData()
+    table = Table(
+        "numbers", metadata, Column("n", Integer, primary_key=True), Column("kind", String)
+    )
+    engine = create_engine("sqlite://")
+    metadata.create_all(engine)
+    with Session(engine) as session:
+        session.execute(
+            insert(table),
+            [{"n": n, "kind": "even" if n % 2 == 0 else "odd"} for n in range(1, 121)],
+        )
+        yield session, table
+
+
+def test_the_database_counts_and_sends_one_page(numbers_table):
+    session, table = numbers_table
+    query = select(table.c.n).order_by(table.c.n.desc())
+    second = page_of_query(session, query, 2, 50)
+    assert (second.items[0], second.items[-1], second.total, second.pages) == (70, 21, 120, 3)
+    assert page_of_query(session, query, 99, 50).items == list(range(20, 0, -1))
+    evens = page_of_query(session, query.where(table.c.kind == "even"), 1, 50)
+    assert evens.total == 60 and evens.next == 2 and evens.items[:2] == [120, 118]
+
+
+def test_a_query_of_several_columns_gives_rows_and_an_empty_one_one_page(numbers_table):
+    session, table = numbers_table
+    rows = page_of_query(session, select(table.c.n, table.c.kind).order_by(table.c.n), 1, 2)
+    assert [tuple(row) for row in rows.items] == [(1, "odd"), (2, "even")]
+    none = page_of_query(session, select(table.c.n).where(table.c.n > 500), 3, 50)
+    assert (none.items, none.number, none.pages, none.total) == ([], 1, 1, 0)

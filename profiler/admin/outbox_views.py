@@ -10,13 +10,14 @@ from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import SelectField
 
-from .. import audit, clock
+from .. import audit, clock, paging
 from .. import outbox as sender
 from ..access import role_required
 from ..extensions import db
 from ..models import MailStatus, OutboxMail, Role
 from . import bp
 
+# Mails per page, newest first; the database sends one page (a busy morning sends thousands).
 PAGE = 100
 STATUS_LABELS = {
     "": _l("Alle"),
@@ -42,10 +43,12 @@ def outbox():
     """Mails by status, newest first; failed ones can be queued again."""
     form = StatusFilter(request.args)
     status = form.status.data if form.validate() else ""
-    query = select(OutboxMail).order_by(OutboxMail.id.desc()).limit(PAGE)
+    query = select(OutboxMail).order_by(OutboxMail.id.desc())
     if status:
         query = query.where(OutboxMail.status == status)
-    mails = db.session.scalars(query).all()
+    mails = paging.page_of_query(
+        db.session, query, paging.requested(request.args.get("page")), PAGE
+    )
     counts = dict(
         db.session.execute(
             select(OutboxMail.status, func.count()).group_by(OutboxMail.status)
@@ -54,7 +57,9 @@ def outbox():
     return render_template(
         "admin/outbox.html",
         form=form,
-        mails=mails,
+        mails=mails.items,
+        page=mails,
+        page_args={"status": status} if status else {},
         status=status,
         counts=counts,
         labels=STATUS_LABELS,
@@ -76,4 +81,11 @@ def outbox_retry(mail_id: int):
         flash(_("De mail staat weer in de wachtrij."), "success")
     else:
         flash(_("Deze mail is niet mislukt; er is niets veranderd."), "info")
-    return redirect(url_for("admin.outbox", status=request.form.get("status") or None))
+    page = paging.requested(request.form.get("page"))
+    return redirect(
+        url_for(
+            "admin.outbox",
+            status=request.form.get("status") or None,
+            page=page if page > 1 else None,
+        )
+    )

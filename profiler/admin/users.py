@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
-from .. import accounts, clock, user_admin
+from .. import accounts, clock, paging, user_admin
 from ..access import role_required
 from ..extensions import db
 from ..models import Role, User
@@ -15,6 +15,8 @@ from . import bp
 from .forms import AssignCoachForm, ConfirmDeleteForm, NewStaffForm
 
 ROLES = ("client", "coach", "admin")
+# People per page: the database sends one page, so the list stays quick for 10,000 clients.
+PEOPLE_PAGE_SIZE = 50
 
 
 def _user_or_404(user_id: int) -> User:
@@ -51,20 +53,25 @@ def users():
             return redirect(url_for("admin.users"))
     role = request.args.get("role", "")
     q = request.args.get("q", "").strip()[:120]
-    query = select(User).order_by(User.role, User.name)
-    if role in ROLES:
+    query = select(User).order_by(User.role, User.name, User.id)
+    if role not in ROLES:
+        role = ""
+    if role:
         query = query.where(User.role == role)
     if q:
         like = f"%{q.lower()}%"
         query = query.where(or_(func.lower(User.name).like(like), User.email.like(like)))
-    people = db.session.scalars(query.limit(500)).all()
+    number = paging.requested(request.args.get("page"))
+    people = paging.page_of_query(db.session, query, number, PEOPLE_PAGE_SIZE)
     coach_names = dict(
         db.session.execute(select(User.id, User.name).where(User.role == Role.COACH.value)).all()
     )
     return render_template(
         "admin/users.html",
         form=form,
-        people=people,
+        people=people.items,
+        page=people,
+        page_args={key: value for key, value in (("q", q), ("role", role)) if value},
         role=role,
         q=q,
         coach_names=coach_names,

@@ -1,0 +1,52 @@
+"""The administrator's people list in Chromium: paging through a large organisation on a phone."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from profiler.extensions import db as _db
+from profiler.models import Role, User
+from tests.conftest import SHOTS, T0, browser_login, make_user
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def organisation(app):
+    """An administrator, a coach and 130 invited clients: 132 people."""
+    make_user(Role.ADMIN, "ada@example.nl", "Ada")
+    coach = make_user(Role.COACH, "karin@example.nl", "Karin")
+    for n in range(1, 131):
+        _db.session.add(
+            User(
+                email=f"klant{n:03}@example.nl",
+                name=f"Klant {n:03}",
+                role="client",
+                coach_id=coach.id,
+                created_at=T0,
+            )
+        )
+    _db.session.commit()
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_an_administrator_pages_through_everyone(page, organisation, width):
+    browser_login(page, "ada@example.nl")
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto("/admin/users")
+    expect(page.get_by_role("status")).to_contain_text("132 mensen")
+    top = page.get_by_role("navigation", name="Pagina's met gebruikers", exact=True)
+    expect(top.locator('[aria-current="page"]')).to_have_text("Pagina 1")
+    page.screenshot(path=str(SHOTS / f"admin-people-pages-{width}.png"), full_page=True)
+    top.get_by_role("link", name="Volgende").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    expect(page.get_by_role("status")).to_contain_text("Je ziet 51 tot en met 100.")
+    expect(page.get_by_role("link", name="Klant 050")).to_be_visible()
+    expect(page.get_by_role("link", name="Klant 049")).to_have_count(0)
+    below = page.get_by_role("navigation", name="Pagina's met gebruikers, onder de tabel")
+    below.get_by_role("link", name="Pagina 3").click()
+    expect(page.get_by_role("link", name="Karin")).to_be_visible()
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the page scrolls {overflow}px sideways at {width}px"
