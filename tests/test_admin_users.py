@@ -140,7 +140,7 @@ def _many_clients(db, coach: User, count: int) -> None:
 
 
 def _people(html: str) -> list[str]:
-    return re.findall(r'<td><a href="/admin/users/\d+">([^<]+)</a></td>', html)
+    return re.findall(r'<th scope="row"><a href="/admin/users/\d+">([^<]+)</a></th>', html)
 
 
 def test_the_people_list_comes_in_pages_and_reaches_everyone(users, client, db):

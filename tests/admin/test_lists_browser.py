@@ -1,4 +1,5 @@
-"""The administrator's people list in Chromium: paging through a large organisation on a phone."""
+"""The administrator's people and mail lists in Chromium: paging through a large organisation,
+and one card per row on a phone."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ import pytest
 from playwright.sync_api import expect
 
 from profiler.extensions import db as _db
-from profiler.models import Role, User
-from tests.conftest import SHOTS, T0, browser_login, make_user
+from profiler.mail import RenderedMail, queue
+from profiler.models import OutboxMail, Role, User
+from tests.conftest import SHOTS, T0, browser_login, make_user, table_fit
 
 pytestmark = pytest.mark.browser
 
@@ -50,3 +52,34 @@ def test_an_administrator_pages_through_everyone(page, organisation, width):
     expect(page.get_by_role("link", name="Karin")).to_be_visible()
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"the page scrolls {overflow}px sideways at {width}px"
+    fit = table_fit(page.locator(".table-wrap table"))
+    assert fit["right"] <= fit["viewport"] and fit["scroll"] <= 0, fit
+
+
+def test_a_failed_mail_is_readable_and_retried_on_a_phone(page, organisation):
+    """Long addresses and SMTP errors wrap inside the card; the retry button is reachable."""
+    address = "alexandra.wilhelmina.bakker-vermeulen@voorbeeld-gemeente.nl"
+    queue(
+        _db.session,
+        key="long",
+        kind="daily",
+        to=address,
+        mail=RenderedMail("Je oefening van vandaag: wat je energie geeft", "t\n", "<p>h</p>"),
+        now=T0,
+    )
+    _db.session.flush()
+    mail = _db.session.query(OutboxMail).one()
+    mail.status, mail.attempts = "failed", 5
+    mail.last_error = "550 5.1.1 <" + address + ">: Recipient address rejected: User unknown"
+    _db.session.commit()
+    browser_login(page, "ada@example.nl")
+    page.set_viewport_size({"width": 320, "height": 900})
+    page.goto("/admin/outbox?status=failed")
+    card = page.get_by_role("row").filter(has_text=address)
+    expect(card).to_contain_text("Recipient address rejected")
+    fit = table_fit(page.locator(".table-wrap table"))
+    assert fit["right"] <= fit["viewport"] and fit["scroll"] <= 0, fit
+    page.screenshot(path=str(SHOTS / "admin-outbox-failed-320.png"), full_page=True)
+    card.get_by_role("button", name="Opnieuw proberen").click()
+    expect(page.locator(".flashes")).to_contain_text("De mail staat weer in de wachtrij.")
+    expect(page.get_by_role("row").filter(has_text=address)).to_have_count(0)
