@@ -1,19 +1,25 @@
 """The coach dashboard read model: one row per client, built with a fixed number of queries.
 
 Whatever the number of clients, `dashboard_rows` runs the same four SELECTs (substitutes,
-clients with their latest enrollment, plan-item aggregates, answer aggregates); every
+clients with their latest enrollment, answer aggregates, plan-item aggregates); every
 per-client number comes from a GROUP BY, never from a query inside a loop.
+
+`dashboard_page` runs the same statements but reads the plan-item aggregates (progress,
+flags) only for the clients on the page shown, unless the sort needs them for everyone: for
+a coach with thousands of clients that aggregate was the largest cost of the page.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import Session
 
+from . import paging
 from .access import coach_ids_acting_as
 from .models import Answer, Enrollment, PlanItem, Role, User
 from .plans import MAX_NUDGES
@@ -22,6 +28,8 @@ ATTENTION_DAYS = 7  # days without activity before a client "needs attention"
 
 STATUSES = ("active", "paused_coach", "paused_client", "all_unlocked", "finished", "not_enrolled")
 SORTS = ("name", "activity", "progress", "session", "attention", "new")
+# Sorts on values from the plan-item aggregates (progress; new answers plus flags).
+SORTS_ON_ITEMS = frozenset({"progress", "new"})
 
 
 @dataclass
@@ -33,6 +41,7 @@ class ClientRow:
     email: str
     coach_id: int | None
     status: str
+    enrollment_id: int | None = None
     total: int = 0
     done: int = 0
     flagged: int = 0
@@ -153,6 +162,50 @@ def dashboard_rows(
     Progress counts the numbered exercises, as the plan pages do: optional exercises and the
     ids in `unnumbered` (questionnaires, check-in, evaluation) are left out.
     """
+    rows = _listed(
+        session, coach, now, status, attention_only, search, sort, attention_days, unnumbered
+    )
+    if sort not in SORTS_ON_ITEMS:
+        _add_item_counts(session, rows, unnumbered)
+    return rows
+
+
+def dashboard_page(
+    session: Session,
+    coach: User,
+    now: datetime,
+    number: int,
+    size: int,
+    *,
+    status: str | None = None,
+    attention_only: bool = False,
+    search: str | None = None,
+    sort: str = "name",
+    attention_days: int = ATTENTION_DAYS,
+    unnumbered: frozenset[str] | set[str] = frozenset(),
+) -> tuple[paging.Page[ClientRow], int]:
+    """Page `number` of `dashboard_rows`, and how many of all the rows need attention."""
+    rows = _listed(
+        session, coach, now, status, attention_only, search, sort, attention_days, unnumbered
+    )
+    shown = paging.page_of(rows, number, size)
+    if sort not in SORTS_ON_ITEMS:
+        _add_item_counts(session, shown.items, unnumbered)
+    return shown, sum(1 for row in rows if row.needs_attention)
+
+
+def _listed(
+    session: Session,
+    coach: User,
+    now: datetime,
+    status: str | None,
+    attention_only: bool,
+    search: str | None,
+    sort: str,
+    attention_days: int,
+    unnumbered: frozenset[str] | set[str],
+) -> list[ClientRow]:
+    """Filtered, sorted rows; the plan-item counts only when the sort needs them."""
     latest = _latest_enrollments()
     # Plain columns, not User/Enrollment objects: building and tracking 2 x 200 ORM instances
     # cost more than the four queries themselves.
@@ -184,24 +237,20 @@ def dashboard_rows(
     found = session.connection().execute(query).all()
     enrollment_ids = [r.enrollment_id for r in found if r.enrollment_id is not None]
 
-    items: dict[int, tuple[int, int, int]] = {}
     answers: dict[int, tuple[int, datetime | None]] = {}
     if enrollment_ids:
-        # The ids go in as one expanding parameter each: with thousands of clients, a list
-        # of literal values was coerced and compiled value by value on every request.
-        ids = {"enrollment_ids": enrollment_ids, "unnumbered": sorted(unnumbered)}
-        items = {
-            row[0]: (int(row[1] or 0), int(row[2] or 0), int(row[3] or 0))
-            for row in session.connection().execute(_ITEM_AGGREGATES, ids)
-        }
+        # The ids go in as one expanding parameter: with thousands of clients, a list of
+        # literal values was coerced and compiled value by value on every request.
         answers = {
             row[0]: (int(row[1] or 0), _aware(row[2]))
-            for row in session.connection().execute(_ANSWER_AGGREGATES, ids)
+            for row in session.connection().execute(
+                _ANSWER_AGGREGATES, {"enrollment_ids": enrollment_ids}
+            )
         }
 
     rows = []
     for user in found:
-        # The row has the enrollment's columns under their own names (status_of, _start_moment).
+        # The row has the enrollment's columns under their own names (status_of).
         enrollment = user if user.enrollment_id is not None else None
         row = ClientRow(
             client_id=user.id,
@@ -209,16 +258,16 @@ def dashboard_rows(
             email=user.email,
             coach_id=user.coach_id,
             status=status_of(enrollment),
+            enrollment_id=user.enrollment_id,
         )
         last = user.last_activity_at
         if enrollment is not None:
-            row.total, row.done, row.flagged = items.get(enrollment.enrollment_id, (0, 0, 0))
             row.new_answers, last_answer = answers.get(enrollment.enrollment_id, (0, None))
             if last_answer and (last is None or last_answer > last):
                 last = last_answer
             row.next_session_on = enrollment.next_session_on
             row.reminders_sent = enrollment.reminders_sent or 0
-            started = _start_moment(enrollment)
+            started = _start_moment(enrollment.start_date, enrollment.timezone)
             if started > now:
                 started = None
             row.attention_reason = attention(
@@ -227,7 +276,24 @@ def dashboard_rows(
         row.last_activity_at = last
         row.needs_attention = row.attention_reason is not None
         rows.append(row)
+    if sort in SORTS_ON_ITEMS:
+        _add_item_counts(session, rows, unnumbered)
     return sort_rows(filter_rows(rows, status=status, attention_only=attention_only), sort)
+
+
+def _add_item_counts(
+    session: Session, rows: list[ClientRow], unnumbered: frozenset[str] | set[str]
+) -> None:
+    """Fill total, done and flagged of `rows` from one GROUP BY over their plan items."""
+    by_enrollment = {row.enrollment_id: row for row in rows if row.enrollment_id is not None}
+    if not by_enrollment:
+        return
+    ids = {"enrollment_ids": list(by_enrollment), "unnumbered": sorted(unnumbered)}
+    for enrollment_id, total, done, flagged in session.connection().execute(
+        _ITEM_AGGREGATES, ids
+    ):
+        row = by_enrollment[enrollment_id]
+        row.total, row.done, row.flagged = int(total or 0), int(done or 0), int(flagged or 0)
 
 
 def _aware(value: datetime | None) -> datetime | None:
@@ -237,8 +303,10 @@ def _aware(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC)
 
 
-def _start_moment(enrollment: Enrollment) -> datetime:
-    return datetime.combine(enrollment.start_date, time(0, 0), ZoneInfo(enrollment.timezone))
+@lru_cache(maxsize=4096)
+def _start_moment(start_date: date, timezone: str) -> datetime:
+    """Midnight of the start date where the client lives (many clients share both)."""
+    return datetime.combine(start_date, time(0, 0), ZoneInfo(timezone))
 
 
 def filter_rows(

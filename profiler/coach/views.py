@@ -113,10 +113,12 @@ def dashboard_page():
     sort = request.args.get("sort") if request.args.get("sort") in dashboard.SORTS else "name"
     attention_only = request.args.get("attention") == "1"
     search = (request.args.get("q") or "").strip()[:100]
-    rows = dashboard.dashboard_rows(
+    shown, attention_count = dashboard.dashboard_page(
         db.session,
         current_user,
         clock.now(),
+        paging.requested(request.args.get("page")),
+        DASHBOARD_PAGE_SIZE,
         status=status if status in dashboard.STATUSES else None,
         attention_only=attention_only,
         search=search or None,
@@ -124,13 +126,12 @@ def dashboard_page():
         unnumbered=catalog.unnumbered_ids(),
         attention_days=int(current_app.config.get("ATTENTION_DAYS", dashboard.ATTENTION_DAYS)),
     )
-    shown = paging.page_of(rows, paging.requested(request.args.get("page")), DASHBOARD_PAGE_SIZE)
     choices = {"q": search, "status": status, "sort": sort, "attention": "1" * attention_only}
     return render_template(
         "coach/dashboard.html",
         rows=shown.items,
         page=shown,
-        attention_count=sum(1 for row in rows if row.needs_attention),
+        attention_count=attention_count,
         page_args={key: value for key, value in choices.items() if value},
         status=status,
         sort=sort,

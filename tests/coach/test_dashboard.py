@@ -9,8 +9,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import event
 
+from profiler import dashboard
 from profiler.coach import catalog
-from profiler.dashboard import dashboard_rows
+from profiler.dashboard import dashboard_page, dashboard_rows
 from profiler.extensions import db as _db
 from profiler.models import Answer, Enrollment, PlanItem, Role, User
 from tests.conftest import T0, make_user
@@ -256,3 +257,45 @@ def test_one_page_of_clients_shows_no_pager(karin_client, team):
     html = karin_client.get("/coach").get_data(as_text=True)
     assert len(CLIENT_LINK.findall(html)) == 10
     assert 'class="pagination"' not in html and "Je ziet" not in html
+
+
+def _item_aggregate_ids(fn) -> list[int]:
+    """For each run of the plan-item aggregate during `fn`: how many enrollments it read."""
+    asked: list[int] = []
+
+    def listener(conn, clause, multiparams, params, execution_options):
+        if clause is dashboard._ITEM_AGGREGATES:
+            asked.append(len(params["enrollment_ids"]))
+
+    event.listen(_db.engine, "before_execute", listener)
+    try:
+        fn()
+    finally:
+        event.remove(_db.engine, "before_execute", listener)
+    return asked
+
+
+@pytest.mark.parametrize("sort", ["name", "progress", "new", "attention"])
+def test_a_page_has_the_same_rows_as_the_full_list(team, db, sort):
+    """Progress and flags are read for the page only, unless the sort needs them for all."""
+    karin = team["karin"]
+    add_clients(karin, 60)
+    for item in db.query(PlanItem).join(Enrollment).join(User).filter(User.name.like("%0")):
+        item.done_at = None  # every tenth client has done nothing: progress differs
+    db.commit()
+    unnumbered = catalog.unnumbered_ids()
+    everything = dashboard_rows(db, karin, NOW, sort=sort, unnumbered=unnumbered)
+    progress = {row.progress for row in everything}
+    assert len(everything) > 50 and 0 in progress and len(progress) >= 2
+    result: list = []
+    asked = _item_aggregate_ids(
+        lambda: result.extend(
+            dashboard_page(db, karin, NOW, 2, 25, sort=sort, unnumbered=unnumbered)
+        )
+    )
+    page, attention_count = result
+    assert page.items == everything[25:50]  # every field, the counts included
+    assert attention_count == sum(row.needs_attention for row in everything) > 0
+    # Only the shown clients' plan items, unless the order itself depends on them.
+    enrolled = sum(row.enrollment_id is not None for row in everything)
+    assert asked == ([enrolled] if sort in ("progress", "new") else [25])
