@@ -26,6 +26,7 @@ from harness import databases  # noqa: E402  (also puts the project on sys.path)
 # (a coach sees their own clients; an administrator sees everyone's).
 PAGES = [
     ("/healthz (baseline)", None, "/healthz"),
+    ("/admin (counts)", "admin", "/admin"),
     ("/admin/users", "admin", "/admin/users"),
     ("/admin/users, search", "admin", "/admin/users?q=client"),
     ("/admin/users, last page", "admin", "/admin/users?page=999999"),
