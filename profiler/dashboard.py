@@ -276,9 +276,10 @@ def _listed(
         row.last_activity_at = last
         row.needs_attention = row.attention_reason is not None
         rows.append(row)
+    rows = filter_rows(rows, status=status, attention_only=attention_only)
     if sort in SORTS_ON_ITEMS:
         _add_item_counts(session, rows, unnumbered)
-    return sort_rows(filter_rows(rows, status=status, attention_only=attention_only), sort)
+    return sort_rows(rows, sort)
 
 
 def _add_item_counts(
@@ -289,9 +290,7 @@ def _add_item_counts(
     if not by_enrollment:
         return
     ids = {"enrollment_ids": list(by_enrollment), "unnumbered": sorted(unnumbered)}
-    for enrollment_id, total, done, flagged in session.connection().execute(
-        _ITEM_AGGREGATES, ids
-    ):
+    for enrollment_id, total, done, flagged in session.connection().execute(_ITEM_AGGREGATES, ids):
         row = by_enrollment[enrollment_id]
         row.total, row.done, row.flagged = int(total or 0), int(done or 0), int(flagged or 0)
 

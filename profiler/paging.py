@@ -68,6 +68,11 @@ class Page(Generic[T]):
         return result
 
 
+def link_args(**choices: str | None) -> dict[str, str]:
+    """The list's filter and sort choices that the page links carry: the ones that are set."""
+    return {key: value for key, value in choices.items() if value}
+
+
 def requested(value: str | None) -> int:
     """The page number asked for in the URL; 1 when it is missing or not a whole number."""
     text = (value or "").strip()
@@ -94,7 +99,7 @@ def page_of_query(session: Session, query: Select[Any], number: int, size: int) 
     """Page `number` of what the (ordered) `query` selects: one count, then one page of rows.
 
     The query's ORDER BY must end in a unique column, so rows never move between pages.
-    A query selecting one ORM entity gives the objects; otherwise the rows.
+    A query of one entity or one column gives the objects or values; otherwise the rows.
     """
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     number = _clamped(number, total or 0, size)

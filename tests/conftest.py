@@ -437,6 +437,33 @@ def database_url(request, tmp_path: Path) -> str:
 
 
 @pytest.fixture(params=BOTH_DATABASES)
+def app_both(request, tmp_path) -> Iterator:
+    """Like `app`, on SQLite and then on a fresh PostgreSQL database. A module runs on both
+    by defining `app` as this fixture."""
+    application = make_app(database_url(request, tmp_path))
+    with application.app_context():
+        yield application
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+def add_invited_clients(coach: User, count: int) -> None:
+    """`count` invited clients of `coach`, "Klant 001" to …, klant001@example.nl (no password
+    hashing: quick for hundreds)."""
+    for n in range(1, count + 1):
+        _db.session.add(
+            User(
+                email=f"klant{n:03}@example.nl",
+                name=f"Klant {n:03}",
+                role=Role.CLIENT.value,
+                coach_id=coach.id,
+                created_at=T0,
+            )
+        )
+    _db.session.commit()
+
+
+@pytest.fixture(params=BOTH_DATABASES)
 def empty_app(request, tmp_path):
     """An app on an empty database (no schema, for migration tests): SQLite, then PostgreSQL."""
     application = create_app(

@@ -6,7 +6,8 @@ import pytest
 from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, insert, select
 from sqlalchemy.orm import Session
 
-from profiler.paging import page_of, page_of_query, requested
+from profiler.paging import link_args, page_of, page_of_query, requested
+from tests.conftest import BOTH_DATABASES, database_url
 
 
 @pytest.mark.parametrize(
@@ -58,14 +59,14 @@ def test_page_size_must_be_positive():
         page_of([1], 1, 0)
 
 
-@pytest.fixture
-def numbers_table():
-    """A real SQLite table with 120 rows: n = 1..120, parity "even"/"odd"."""
+@pytest.fixture(params=BOTH_DATABASES)
+def numbers_table(request, tmp_path):
+    """A real table with 120 rows (n = 1..120, "even"/"odd"), on SQLite and on PostgreSQL."""
     metadata = MetaData()
     table = Table(
         "numbers", metadata, Column("n", Integer, primary_key=True), Column("kind", String)
     )
-    engine = create_engine("sqlite://")
+    engine = create_engine(database_url(request, tmp_path))
     metadata.create_all(engine)
     with Session(engine) as session:
         session.execute(
@@ -73,6 +74,7 @@ def numbers_table():
             [{"n": n, "kind": "even" if n % 2 == 0 else "odd"} for n in range(1, 121)],
         )
         yield session, table
+    engine.dispose()
 
 
 def test_the_database_counts_and_sends_one_page(numbers_table):
@@ -91,3 +93,7 @@ def test_a_query_of_several_columns_gives_rows_and_an_empty_one_one_page(numbers
     assert [tuple(row) for row in rows.items] == [(1, "odd"), (2, "even")]
     none = page_of_query(session, select(table.c.n).where(table.c.n > 500), 3, 50)
     assert (none.items, none.number, none.pages, none.total) == ([], 1, 1, 0)
+
+
+def test_page_links_carry_only_the_choices_that_are_set():
+    assert link_args(q="", status=None, sort="name", attention="") == {"sort": "name"}

@@ -59,7 +59,7 @@ def outbox():
         form=form,
         mails=mails.items,
         page=mails,
-        page_args={"status": status} if status else {},
+        page_args=paging.link_args(status=status),
         status=status,
         counts=counts,
         labels=STATUS_LABELS,

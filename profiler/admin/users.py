@@ -71,7 +71,7 @@ def users():
         form=form,
         people=people.items,
         page=people,
-        page_args={key: value for key, value in (("q", q), ("role", role)) if value},
+        page_args=paging.link_args(q=q, role=role),
         role=role,
         q=q,
         coach_names=coach_names,

@@ -126,13 +126,14 @@ def dashboard_page():
         unnumbered=catalog.unnumbered_ids(),
         attention_days=int(current_app.config.get("ATTENTION_DAYS", dashboard.ATTENTION_DAYS)),
     )
-    choices = {"q": search, "status": status, "sort": sort, "attention": "1" * attention_only}
     return render_template(
         "coach/dashboard.html",
         rows=shown.items,
         page=shown,
         attention_count=attention_count,
-        page_args={key: value for key, value in choices.items() if value},
+        page_args=paging.link_args(
+            q=search, status=status, sort=sort, attention="1" * attention_only
+        ),
         status=status,
         sort=sort,
         attention_only=attention_only,

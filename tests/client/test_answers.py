@@ -13,22 +13,16 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from profiler import answers
-from profiler.extensions import db as _db
 from profiler.models import Answer, AnswerRevision
 from tests.client.conftest import NOW
-from tests.conftest import BOTH_DATABASES, database_url, make_app
 
 EX = "self_image"
 
 
-@pytest.fixture(params=BOTH_DATABASES)
-def app(request, tmp_path):
+@pytest.fixture
+def app(app_both):
     """The app on SQLite, then on a fresh PostgreSQL database."""
-    application = make_app(database_url(request, tmp_path))
-    with application.app_context():
-        yield application
-        _db.session.remove()
-        _db.engine.dispose()
+    return app_both
 
 
 def revision_count(db) -> int:
