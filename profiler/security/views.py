@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import render_template
-from flask_babel import lazy_gettext as _l
+from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -11,29 +11,17 @@ from ..access import role_required
 from ..extensions import db
 from ..models import Role, User
 from . import bp
-from .privacy import recent_logins, views_of
-
-ACTION_LABELS = {
-    "coach.viewed_client": _l("bekeek je overzicht"),
-    "coach.viewed_answers": _l("las je antwoorden"),
-    "coach.viewed_preparation": _l("bereidde een gesprek voor met je antwoorden"),
-    "coach.report": _l("maakte een verslag van je antwoorden"),
-    "comment.added": _l("schreef een reactie"),
-    "comment.deleted": _l("verwijderde een reactie"),
-    "note.added": _l("schreef een notitie over je"),
-    "note.deleted": _l("verwijderde een notitie"),
-    "document.download": _l("downloadde een document"),
-    "user.coach_assigned": _l("koppelde je aan een coach"),
-    "user.invited": _l("nodigde je uit"),
-    "plan.changed": _l("veranderde je plan"),
-}
+from .privacy import recent_logins, views_of, what_happened
 
 
 @bp.get("/me/privacy")
 @role_required(Role.CLIENT)
 def privacy():
     """Who looked at or changed my data, and where my account was logged in from."""
+    from ..coach import catalog  # the coach package imports the security package
+
     events = views_of(db.session, current_user)
+    lang = str(get_locale() or "nl")
     logins = recent_logins(db.session, current_user)
     names = {
         u.id: u
@@ -46,5 +34,5 @@ def privacy():
         events=events,
         logins=logins,
         names=names,
-        labels=ACTION_LABELS,
+        texts={e.id: what_happened(e, lambda ex: catalog.title(ex, lang)) for e in events},
     )
