@@ -75,6 +75,15 @@ class Series:
     values: list[float | None]
 
 
+def _thinned(rank: int, last: int) -> bool:
+    """Whether label `rank` of 0..`last` is left out on a phone ("minor"), where the labels
+    are larger: every other one, always keeping the first and the last, never two in a row
+    shown side by side (so with an even count the one before the last goes)."""
+    if rank in (0, last):
+        return False
+    return rank % 2 == 1 or (last % 2 == 1 and rank == last - 1)
+
+
 def trend_svg(
     moments: list[datetime],
     series: list[Series],
@@ -90,7 +99,7 @@ def trend_svg(
     and description for screen readers; the page shows the same numbers as a table.
     """
     width, height = 640, 260
-    left, right, top, bottom = 40, 16, 16, 44
+    left, right, top, bottom = 56, 16, 24, 48  # room for the larger phone labels (client.css)
     plot_w, plot_h = width - left - right, height - top - bottom
     n = len(moments)
 
@@ -105,18 +114,24 @@ def trend_svg(
         f'aria-labelledby="trend-title" xmlns="http://www.w3.org/2000/svg">',
         f'<title id="trend-title">{escape(title)}</title>',
     ]
-    for v in range(int(low), int(high) + 1):
+    values = range(int(low), int(high) + 1)
+    for rank, v in enumerate(values):
+        minor = " minor" if _thinned(rank, len(values) - 1) else ""
         parts.append(
             f'<line class="grid" x1="{left}" x2="{width - right}" y1="{y(v):.1f}" y2="{y(v):.1f}"/>'
-            f'<text class="axis" x="{left - 8}" y="{y(v) + 4:.1f}" text-anchor="end">{v}</text>'
+            f'<text class="axis{minor}" x="{left - 8}" y="{y(v) + 4:.1f}" '
+            f'text-anchor="end">{v}</text>'
         )
     step = max(1, n // 6)
-    for i, moment in enumerate(moments):
-        if i % step == 0 or i == n - 1:
-            parts.append(
-                f'<text class="axis" x="{x(i):.1f}" y="{height - 16}" text-anchor="middle">'
-                f"{escape(date_label(moment))}</text>"
-            )
+    shown = [i for i in range(n) if i % step == 0 or i == n - 1]
+    for rank, i in enumerate(shown):
+        # The outer dates stay inside the chart.
+        anchor = "middle" if n == 1 or 0 < i < n - 1 else ("start" if i == 0 else "end")
+        minor = " minor" if _thinned(rank, len(shown) - 1) else ""
+        parts.append(
+            f'<text class="axis date{minor}" x="{x(i):.1f}" y="{height - 14}" '
+            f'text-anchor="{anchor}">{escape(date_label(moments[i]))}</text>'
+        )
     for index, line in enumerate(series):
         points = [(x(i), y(v)) for i, v in enumerate(line.values) if v is not None]
         css = f"series series-{index + 1}"

@@ -207,3 +207,15 @@ def test_the_checkin_is_offered_again_after_a_week(db, sanne):
     first = checkins.record(db, sanne, {"uncertainty": 6, "confidence": 5}, now=NOW)
     assert not checkins.is_due(first, NOW + timedelta(days=6))
     assert checkins.is_due(first, NOW + timedelta(days=7))
+
+
+def test_chart_labels_thin_out_evenly_and_keep_both_ends():
+    from profiler.checkins import _thinned
+
+    def kept(count: int) -> list[int]:
+        return [rank for rank in range(count) if not _thinned(rank, count - 1)]
+
+    assert kept(1) == [0] and kept(2) == [0, 1] and kept(3) == [0, 2]
+    assert kept(8) == [0, 2, 4, 7]  # not 6 and 7 side by side
+    assert kept(10) == [0, 2, 4, 6, 9]
+    assert kept(11) == [0, 2, 4, 6, 8, 10]

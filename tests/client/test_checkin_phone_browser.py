@@ -1,0 +1,84 @@
+"""The client's check-ins on a phone, in Chromium: each check-in a card, nothing off-screen."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from playwright.sync_api import expect
+
+from profiler import checkins
+from profiler.extensions import db as _db
+from tests.conftest import SHOTS, T0, browser_login, table_fit
+
+pytestmark = pytest.mark.browser
+
+NOTE = "Het sollicitatiegesprek bij de gemeente ging beter dan ik dacht."
+
+
+@pytest.mark.parametrize("width", [320, 375])
+def test_every_checkin_value_is_on_screen_with_its_name(page, sanne, width):
+    for week, (uncertainty, confidence) in enumerate([(8, 3), (7, 4), (6, 5)]):
+        checkins.record(
+            _db.session,
+            sanne,
+            {"uncertainty": uncertainty, "confidence": confidence},
+            now=T0 + timedelta(weeks=week + 2),
+            note=NOTE if week == 2 else None,
+        )
+    _db.session.commit()
+    browser_login(page, "sanne@example.nl")
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto("/me/checkin")
+    table = page.locator(".table-wrap table")
+    # A row's accessible name includes the labels the phone layout puts before each value.
+    newest = table.get_by_role(
+        "row", name=re.compile(r"30 maart Onzekerheid 6 Vertrouwen 5 Toelichting Het sollicit")
+    )
+    expect(newest).to_be_visible()
+    size = table_fit(table)
+    page.screenshot(path=str(SHOTS / f"client-checkins-{width}.png"), full_page=True)
+    assert size["right"] <= size["viewport"] and size["scroll"] <= 0, (
+        f"the check-in table is {size['width']}px wide on a {width}px screen; "
+        f"its region scrolls {size['scroll']}px sideways"
+    )
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+def test_the_chart_labels_are_readable_inside_the_chart_and_apart(page, sanne, width):
+    """Eight weeks of check-ins: the dates under the chart are legible, inside it, not on top
+    of each other; the last one used to be cut off ("24 no")."""
+    for week in range(8):
+        checkins.record(
+            _db.session,
+            sanne,
+            {"uncertainty": 8 - week % 4, "confidence": 3 + week % 5},
+            now=T0 + timedelta(weeks=week, days=1),
+        )
+    _db.session.commit()
+    browser_login(page, "sanne@example.nl")
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto("/me/checkin")
+    chart = page.locator("svg.trend-chart")
+    chart.screenshot(path=str(SHOTS / f"client-checkin-chart-{width}.png"))
+    box = chart.bounding_box()
+    labels = [
+        label.bounding_box()
+        for label in chart.locator("text.axis").all()
+        if label.is_visible()
+    ]
+    assert len(labels) >= 8  # on a phone every other number and date is left out
+    for label in labels:
+        assert label["height"] >= 9, f"a label is {label['height']:.1f}px high at {width}px"
+        assert box["x"] <= label["x"] and label["x"] + label["width"] <= box["x"] + box["width"]
+    dates = sorted(
+        (b for b in labels if b["y"] > box["y"] + box["height"] * 0.8), key=lambda b: b["x"]
+    )
+    assert len(dates) >= 3
+    for left, right in zip(dates, dates[1:]):
+        assert left["x"] + left["width"] < right["x"], "two dates overlap"
+    numbers = sorted((b for b in labels if b not in dates), key=lambda b: b["y"])
+    assert len(numbers) >= 5
+    for upper, lower in zip(numbers, numbers[1:]):
+        assert upper["y"] + upper["height"] <= lower["y"] + 1, "two numbers overlap"
