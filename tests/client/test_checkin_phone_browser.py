@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from itertools import pairwise
 
 import pytest
 from playwright.sync_api import expect
@@ -64,9 +65,7 @@ def test_the_chart_labels_are_readable_inside_the_chart_and_apart(page, sanne, w
     chart.screenshot(path=str(SHOTS / f"client-checkin-chart-{width}.png"))
     box = chart.bounding_box()
     labels = [
-        label.bounding_box()
-        for label in chart.locator("text.axis").all()
-        if label.is_visible()
+        label.bounding_box() for label in chart.locator("text.axis").all() if label.is_visible()
     ]
     assert len(labels) >= 8  # on a phone every other number and date is left out
     for label in labels:
@@ -76,9 +75,9 @@ def test_the_chart_labels_are_readable_inside_the_chart_and_apart(page, sanne, w
         (b for b in labels if b["y"] > box["y"] + box["height"] * 0.8), key=lambda b: b["x"]
     )
     assert len(dates) >= 3
-    for left, right in zip(dates, dates[1:]):
+    for left, right in pairwise(dates):
         assert left["x"] + left["width"] < right["x"], "two dates overlap"
     numbers = sorted((b for b in labels if b not in dates), key=lambda b: b["y"])
     assert len(numbers) >= 5
-    for upper, lower in zip(numbers, numbers[1:]):
+    for upper, lower in pairwise(numbers):
         assert upper["y"] + upper["height"] <= lower["y"] + 1, "two numbers overlap"
