@@ -11,11 +11,13 @@ from markupsafe import Markup
 from .tags import tag, text
 from .wording import say
 
-WIDTH = 600
+# Drawn for a phone: on a 320 px screen the chart is ~250 px wide, so the 15-unit labels show
+# at ~10 px (a 600-unit drawing showed them at 6). The stylesheets keep it at most 24rem wide.
+WIDTH = 360
 ROW = 48
 BAR_HEIGHT = 18
 BAR_X = 8
-BAR_WIDTH = 520
+BAR_WIDTH = 300
 BAR_COLOUR = "#1f5f8b"  # 7:1 against white
 TRACK_COLOUR = "#6b6b6b"  # outline 5:1 against white, so the track is visible (non-text contrast)
 
@@ -136,12 +138,15 @@ def score_table(
             if dimension_id in scores
             else say("score_none", lang)
         )
-        cells = [tag("th", text(label), scope="row"), tag("td", text(value))]
+        cells = [
+            tag("th", text(label), scope="row"),
+            tag("td", text(value), data_label=say("score_value", lang)),
+        ]
         if explain:
-            cells.append(tag("td", text(explanation)))
+            cells.append(tag("td", text(explanation), data_label=say("score_meaning", lang)))
         body.append(tag("tr", cells))
     return tag(
         "table",
         tag("caption", text(title)) + tag("thead", tag("tr", head)) + tag("tbody", body),
-        class_="score-table",
+        class_="score-table stacked",  # one card per dimension on a phone (app.css)
     )

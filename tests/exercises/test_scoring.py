@@ -75,7 +75,7 @@ def test_show_scores_draws_chart_and_table(make_exercise):
     exercise = make_exercise(SCALE)
     html = str(render_exercise(exercise, {"demo": {"areas": {"p1": 5, "p2": 1}}}, {}, {}, "nl"))
     assert 'role="img"' in html and "<table" in html
-    assert '<th scope="row">Praktisch</th><td>5,0</td>' in html
+    assert '<th scope="row">Praktisch</th><td data-label="Score">5,0</td>' in html
     assert "nog geen score" in html  # social is not answered
 
 
@@ -97,10 +97,10 @@ def test_score_chart_svg_has_title_desc_and_data_table():
     assert "<title id=" in svg and "Autonomie: 3.5; Verbondenheid: 5.0" in svg
     table = html[html.index("</svg>") :]
     assert "<caption>Start</caption>" in table
-    assert '<th scope="row">Verbondenheid</th><td>5.0</td>' in table
-    # full bar for the maximum, half (of 520) for 3.5 on 1..5 (62.5% = 325)
-    assert 'width="520.0" height="18" fill="#1f5f8b"' in svg
-    assert 'width="325.0" height="18" fill="#1f5f8b"' in svg
+    assert '<th scope="row">Verbondenheid</th><td data-label="Score">5.0</td>' in table
+    # a full bar (300) for the maximum, 62.5 % of it (187.5) for 3.5 on 1..5
+    assert 'width="300.0" height="18" fill="#1f5f8b"' in svg
+    assert 'width="187.5" height="18" fill="#1f5f8b"' in svg
 
 
 def test_score_chart_escapes_labels():

@@ -1,4 +1,5 @@
-"""The client's check-ins on a phone, in Chromium: each check-in a card, nothing off-screen."""
+"""The client's check-ins and questionnaire results on a phone, in Chromium: cards instead of
+wide tables, chart labels legible and apart."""
 
 from __future__ import annotations
 
@@ -81,3 +82,33 @@ def test_the_chart_labels_are_readable_inside_the_chart_and_apart(page, sanne, w
     assert len(numbers) >= 5
     for upper, lower in pairwise(numbers):
         assert upper["y"] + upper["height"] <= lower["y"] + 1, "two numbers overlap"
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+def test_a_questionnaire_result_is_legible_on_a_phone(page, sanne, width):
+    """The bars' labels are legible and the table of scores has no column to scroll to; on a
+    phone each part is a card with its score and meaning (the headers broke mid-word)."""
+    from profiler import answers
+    from profiler.library import current_library
+
+    scale = next(
+        f for f in current_library().get("q_start", "nl").input_fields if f.type == "scale"
+    )
+    answers.save_answers(
+        _db.session, sanne, "q_start", {scale.id: {item.id: 4 for item in scale.items}}, now=T0
+    )
+    _db.session.commit()
+    browser_login(page, "sanne@example.nl")
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto("/me/exercises/q_start")
+    chart = page.locator(".score-chart").first
+    labels = chart.locator("svg text").all()
+    assert labels
+    for label in labels:
+        height = label.bounding_box()["height"]
+        assert height >= 9, f"a chart label is {height:.1f}px high at {width}px"
+    caption, whole = chart.locator("table caption").bounding_box(), chart.bounding_box()
+    assert caption["width"] >= 0.8 * whole["width"], "the question is squeezed into a column"
+    table = table_fit(chart.locator("table"))
+    assert table["right"] <= table["viewport"] and table["scroll"] <= 0, table
+    chart.screenshot(path=str(SHOTS / f"client-questionnaire-scores-{width}.png"))
