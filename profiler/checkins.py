@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask_babel import format_date
 from markupsafe import Markup, escape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -142,3 +143,26 @@ def trend_svg(
             parts.append(f'<circle class="{css}" cx="{px:.1f}" cy="{py:.1f}" r="5"/>')
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def checkin_chart(
+    moments: Sequence[tuple[datetime, Mapping[str, float]]],
+    dimensions: Sequence[tuple[str, str]],
+    *,
+    low: float,
+    high: float,
+    title: str,
+) -> Markup:
+    """The line chart of check-ins over time, as the client and the coach see it: one line
+    per (id, label) dimension, dates as "3 mrt" in the viewer's language and time zone."""
+    return trend_svg(
+        [moment for moment, _ in moments],
+        [
+            Series(key, label, [values.get(key) for _, values in moments])
+            for key, label in dimensions
+        ],
+        low=low,
+        high=high,
+        title=title,
+        date_label=lambda moment: format_date(moment, "d MMM"),
+    )

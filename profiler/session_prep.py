@@ -316,34 +316,3 @@ def record_session(session: Session, enrollment: Enrollment, *, by: User, now: d
         now=now,
         enrollment_id=enrollment.id,
     )
-
-
-@dataclass(frozen=True)
-class LinePoint:
-    """One point of a check-in line in chart units."""
-
-    x: float
-    y: float
-    value: float
-
-
-def checkin_lines(
-    trend: list[tuple[datetime, dict[str, float]]],
-    *,
-    width: int = 560,
-    height: int = 200,
-    pad: int = 30,
-    low: float = 1,
-    high: float = 10,
-) -> dict[str, list[LinePoint]]:
-    """Geometry for a small line chart of the check-ins (the template draws the SVG)."""
-    lines: dict[str, list[LinePoint]] = {k: [] for k in CHECKIN_ITEMS}
-    count = len(trend)
-    for index, (_, values) in enumerate(trend):
-        x = pad + (width - 2 * pad) * (index / (count - 1) if count > 1 else 0.5)
-        for key in CHECKIN_ITEMS:
-            if key in values:
-                value = max(low, min(high, values[key]))
-                y = height - pad - (height - 2 * pad) * (value - low) / (high - low)
-                lines[key].append(LinePoint(round(x, 1), round(y, 1), values[key]))
-    return lines

@@ -17,7 +17,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import format_date, get_locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 from sqlalchemy.exc import IntegrityError
@@ -423,16 +423,12 @@ def checkin():
     chart = None
     if history:
         low, high = _checkin_range(definition)
-        chart = checkins.trend_svg(
-            [c.created_at for c in history],
-            [
-                checkins.Series(d.id, d.label, [c.values.get(d.id) for c in history])
-                for d in dimensions
-            ],
+        chart = checkins.checkin_chart(
+            [(c.created_at, c.values) for c in history],
+            [(d.id, d.label) for d in dimensions],
             low=low,
             high=high,
             title=_("Je check-ins door de tijd"),
-            date_label=lambda moment: format_date(moment, "d MMM"),
         )
     everything = answer_service.all_answers(db.session, current_user)
     everything[definition.id] = typed

@@ -18,6 +18,7 @@ from .. import (
     accounts,
     activity_report,
     audit,
+    checkins,
     clock,
     coach_notes,
     comments,
@@ -664,12 +665,25 @@ def prepare(client_id: int):
         scores_of=lambda q: scores_of(db.session, person, q),
     )
     enrollment.coach_seen_at = clock.now()
+    checkin_names = {
+        "uncertainty": _("Onzekerheid over het traject"),
+        "confidence": _("Vertrouwen in eigen kwaliteiten"),
+    }
     page = render_template(
         "coach/prepare.html",
         client=person,
         enrollment=enrollment,
         prep=prep,
-        lines=session_prep.checkin_lines(prep.checkins),
+        checkin_names=checkin_names,
+        checkin_chart=checkins.checkin_chart(
+            prep.checkins,
+            list(checkin_names.items()),
+            low=1,
+            high=10,
+            title=_("Verloop van de check-ins; de getallen staan in de tabel eronder."),
+        )
+        if prep.checkins
+        else None,
         dimension_labels=dimension_labels(lang),
         q_range=questionnaire_range(lang),
         titles={c.exercise_id: _title(c.exercise_id) for c in prep.open_comments},

@@ -107,6 +107,10 @@ def test_prepare_page_shows_flags_trends_comments_and_records_the_session(karin_
     assert "Mooi geschreven!" in html
     assert "week 2 &lt;ok&gt;" in html  # the client's note with a check-in, escaped
     assert "<svg" in html and "polyline" in html and 'role="img"' in html
+    # The check-ins drawn by the same chart as the client's, a line for each with its name.
+    chart = html[html.index('<svg class="trend-chart"') : html.index("</figure>")]
+    assert chart.count("<polyline") == 2
+    assert "Onzekerheid over het traject" in chart and "Vertrouwen in eigen kwaliteiten" in chart
     assert "2,3" in html and "3,8" in html and "Begin" in html and "Midden" in html
     assert "Zelf kiezen" in html and "Vertrouwen in wat je kunt" in html
     assert 'style="' not in html and "<script>" not in html.split("</main>")[0]
@@ -150,5 +154,3 @@ def test_checkin_trend_falls_back_to_answer_revisions(team, db):
         {"uncertainty": 8.0, "confidence": 3.0},
         {"uncertainty": 5.0, "confidence": 6.0},
     ]
-    lines = session_prep.checkin_lines(trend)
-    assert lines["uncertainty"][0].y < lines["confidence"][0].y  # higher score, higher on screen

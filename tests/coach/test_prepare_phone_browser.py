@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from profiler import checkins
 from profiler.extensions import db as _db
-from tests.conftest import T0, browser_login, table_fit
+from tests.conftest import SHOTS, T0, browser_login, table_fit
 
 pytestmark = pytest.mark.browser
 
@@ -43,3 +43,28 @@ def test_the_checkin_and_questionnaire_tables_fit_a_phone(page, team, width):
             f"the table '{size['head']}' is {size['width']}px wide (right edge "
             f"{size['right']}px) on a {width}px screen; it scrolls {size['scroll']}px sideways"
         )
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+def test_the_checkin_chart_labels_are_legible(page, team, width):
+    """The coach's check-in chart is the client's: at 320 px its labels were ~6 px high."""
+    sanne = team["sanne"]
+    for week in range(6):
+        checkins.record(
+            _db.session,
+            sanne,
+            {"uncertainty": 8 - week, "confidence": 3 + week},
+            now=T0 + timedelta(weeks=week),
+        )
+    _db.session.commit()
+    browser_login(page, "karin@example.nl")
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"/coach/clients/{sanne.id}/prepare")
+    chart = page.locator("svg.trend-chart")
+    page.locator("figure.chart").first.screenshot(path=str(SHOTS / f"coach-checkins-{width}.png"))
+    box = chart.bounding_box()
+    shown = [text.bounding_box() for text in chart.locator("text").all() if text.is_visible()]
+    assert len(shown) >= 6
+    for label in shown:
+        assert label["height"] >= 9, f"a label is {label['height']:.1f}px high at {width}px"
+        assert box["x"] <= label["x"] and label["x"] + label["width"] <= box["x"] + box["width"]
