@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, bindparam, case, func, or_, select
@@ -145,66 +146,46 @@ _ANSWER_AGGREGATES = (
 )
 
 
-def dashboard_rows(
-    session: Session,
-    coach: User,
-    now: datetime,
-    *,
-    status: str | None = None,
-    attention_only: bool = False,
-    search: str | None = None,
-    sort: str = "name",
-    attention_days: int = ATTENTION_DAYS,
-    unnumbered: frozenset[str] | set[str] = frozenset(),
-) -> list[ClientRow]:
-    """The coach's clients (own and substituted-for; all for an admin) as dashboard rows.
+@dataclass(frozen=True)
+class Choices:
+    """What the coach chose to see: a status, only who needs attention, a search, the order;
+    and the rules (days without activity before attention, exercises that do not count)."""
+
+    status: str | None = None
+    attention_only: bool = False
+    search: str | None = None
+    sort: str = "name"
+    attention_days: int = ATTENTION_DAYS
+    unnumbered: frozenset[str] | set[str] = frozenset()
+
+
+def dashboard_rows(session: Session, coach: User, now: datetime, **choices: Any) -> list[ClientRow]:
+    """The coach's clients (own and substituted-for; all for an admin) as dashboard rows;
+    `choices` are the fields of Choices.
 
     Progress counts the numbered exercises, as the plan pages do: optional exercises and the
     ids in `unnumbered` (questionnaires, check-in, evaluation) are left out.
     """
-    rows = _listed(
-        session, coach, now, status, attention_only, search, sort, attention_days, unnumbered
-    )
-    if sort not in SORTS_ON_ITEMS:
-        _add_item_counts(session, rows, unnumbered)
+    chosen = Choices(**choices)
+    rows = _listed(session, coach, now, chosen)
+    if chosen.sort not in SORTS_ON_ITEMS:
+        _add_item_counts(session, rows, chosen.unnumbered)
     return rows
 
 
 def dashboard_page(
-    session: Session,
-    coach: User,
-    now: datetime,
-    number: int,
-    size: int,
-    *,
-    status: str | None = None,
-    attention_only: bool = False,
-    search: str | None = None,
-    sort: str = "name",
-    attention_days: int = ATTENTION_DAYS,
-    unnumbered: frozenset[str] | set[str] = frozenset(),
+    session: Session, coach: User, now: datetime, number: int, size: int, **choices: Any
 ) -> tuple[paging.Page[ClientRow], int]:
     """Page `number` of `dashboard_rows`, and how many of all the rows need attention."""
-    rows = _listed(
-        session, coach, now, status, attention_only, search, sort, attention_days, unnumbered
-    )
+    chosen = Choices(**choices)
+    rows = _listed(session, coach, now, chosen)
     shown = paging.page_of(rows, number, size)
-    if sort not in SORTS_ON_ITEMS:
-        _add_item_counts(session, shown.items, unnumbered)
+    if chosen.sort not in SORTS_ON_ITEMS:
+        _add_item_counts(session, shown.items, chosen.unnumbered)
     return shown, sum(1 for row in rows if row.needs_attention)
 
 
-def _listed(
-    session: Session,
-    coach: User,
-    now: datetime,
-    status: str | None,
-    attention_only: bool,
-    search: str | None,
-    sort: str,
-    attention_days: int,
-    unnumbered: frozenset[str] | set[str],
-) -> list[ClientRow]:
+def _listed(session: Session, coach: User, now: datetime, chosen: Choices) -> list[ClientRow]:
     """Filtered, sorted rows; the plan-item counts only when the sort needs them."""
     latest = _latest_enrollments()
     # Plain columns, not User/Enrollment objects: building and tracking 2 x 200 ORM instances
@@ -231,8 +212,8 @@ def _listed(
     )
     if coach.role != Role.ADMIN.value:
         query = query.where(User.coach_id.in_(coach_ids_acting_as(session, coach)))
-    if search:
-        pattern = f"%{search.strip().lower()}%"
+    if chosen.search:
+        pattern = f"%{chosen.search.strip().lower()}%"
         query = query.where(or_(func.lower(User.name).like(pattern), User.email.like(pattern)))
     found = session.connection().execute(query).all()
     enrollment_ids = [r.enrollment_id for r in found if r.enrollment_id is not None]
@@ -271,15 +252,15 @@ def _listed(
             if started > now:
                 started = None
             row.attention_reason = attention(
-                row.status, last, started, row.reminders_sent, now, attention_days
+                row.status, last, started, row.reminders_sent, now, chosen.attention_days
             )
         row.last_activity_at = last
         row.needs_attention = row.attention_reason is not None
         rows.append(row)
-    rows = filter_rows(rows, status=status, attention_only=attention_only)
-    if sort in SORTS_ON_ITEMS:
-        _add_item_counts(session, rows, unnumbered)
-    return sort_rows(rows, sort)
+    rows = filter_rows(rows, status=chosen.status, attention_only=chosen.attention_only)
+    if chosen.sort in SORTS_ON_ITEMS:
+        _add_item_counts(session, rows, chosen.unnumbered)
+    return sort_rows(rows, chosen.sort)
 
 
 def _add_item_counts(

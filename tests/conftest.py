@@ -10,7 +10,7 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
 from pathlib import Path
@@ -460,6 +460,31 @@ def add_invited_clients(coach: User, count: int) -> None:
                 created_at=T0,
             )
         )
+    _db.session.commit()
+
+
+def queue_mails(statuses: list[str], subject: Callable[[int, str], str]) -> None:
+    """One queued mail per status, to person<n>@example.nl with subject(n, status), then
+    given that status; a failed one has tried once and has an SMTP error."""
+    from profiler.mail import RenderedMail, queue
+    from profiler.models import OutboxMail
+
+    for n, status in enumerate(statuses):
+        queue(
+            _db.session,
+            key=f"k{n}",
+            kind="test",
+            to=f"person{n}@example.nl",
+            mail=RenderedMail(subject(n, status), "t\n", "<p>h</p>"),
+            now=T0,
+        )
+    _db.session.flush()
+    mails = _db.session.scalars(select(OutboxMail).order_by(OutboxMail.id))
+    for mail, status in zip(mails, statuses, strict=True):
+        mail.status = status
+        if status == "failed":
+            mail.last_error = f"550 5.1.1 <{mail.to_addr}>: no such user"
+            mail.attempts = 1
     _db.session.commit()
 
 

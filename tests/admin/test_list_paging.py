@@ -8,9 +8,8 @@ import re
 import pytest
 from sqlalchemy import event, select
 
-from profiler.mail import RenderedMail, queue
 from profiler.models import OutboxMail
-from tests.conftest import T0, add_invited_clients, csrf_token, login
+from tests.conftest import add_invited_clients, csrf_token, login, queue_mails
 
 
 @pytest.fixture
@@ -78,19 +77,7 @@ def test_older_failed_mails_are_reached_by_paging_and_a_retry_returns_to_its_pag
     app, db, client, users
 ):
     """A busy morning sends thousands of mails: a failure from yesterday must stay reachable."""
-    for n in range(130):
-        queue(
-            db,
-            key=f"p{n}",
-            kind="test",
-            to=f"p{n}@example.nl",
-            mail=RenderedMail(f"Mail {n:03}", "t\n", "<p>h</p>"),
-            now=T0,
-        )
-    db.flush()
-    for mail in db.scalars(select(OutboxMail)):
-        mail.status, mail.attempts, mail.last_error = "failed", 1, "421 try later"
-    db.commit()
+    queue_mails(["failed"] * 130, lambda n, status: f"Mail {n:03}")
     login(client, "admin@example.nl")
     first = client.get("/admin/outbox?status=failed").get_data(as_text=True)
     assert "Mail 129" in first and "Mail 029" not in first

@@ -4,28 +4,12 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from profiler.mail import RenderedMail, queue
 from profiler.models import MailStatus, OutboxMail
-from tests.conftest import T0, csrf_token, login
+from tests.conftest import csrf_token, login, queue_mails
 
 
 def make_mails(db):
-    for n, status in enumerate(["pending", "sent", "failed"]):
-        queue(
-            db,
-            key=f"k{n}",
-            kind="test",
-            to=f"person{n}@example.nl",
-            mail=RenderedMail(f"Onderwerp {status}", "t\n", "<p>h</p>"),
-            now=T0,
-        )
-    db.flush()
-    for n, mail in enumerate(db.scalars(select(OutboxMail).order_by(OutboxMail.id))):
-        mail.status = ["pending", "sent", "failed"][n]
-        if mail.status == "failed":
-            mail.last_error = "550 5.1.1 <person2@example.nl>: no such user"
-            mail.attempts = 1
-    db.commit()
+    queue_mails(["pending", "sent", "failed"], lambda n, status: f"Onderwerp {status}")
 
 
 def test_filter_by_status_and_retry_a_failed_mail(app, db, client, users):
@@ -55,4 +39,3 @@ def test_retry_needs_csrf_and_an_admin(app, db, client, users):
     assert client.post(f"/admin/outbox/{failed.id}/retry").status_code == 400
     db.expire_all()
     assert db.get(OutboxMail, failed.id).status == MailStatus.FAILED.value
-
