@@ -61,6 +61,8 @@ def test_upgrade_from_the_first_migration_keeps_the_data(empty_app):
     assert "raw_message" in outbox  # a mail queued before it has none: built when sent
     due = {i["name"]: i["column_names"] for i in inspect(_db.engine).get_indexes("outbox")}
     assert due["ix_outbox_due"] == ["status", "next_attempt_at", "id"]
+    log = {i["name"]: i["column_names"] for i in inspect(_db.engine).get_indexes("audit_events")}
+    assert log["ix_audit_events_at_id"] == ["at", "id"] and "ix_audit_events_at" not in log
 
 
 def test_downgrade_to_the_first_migration_and_up_again(empty_app):
@@ -77,3 +79,15 @@ def test_downgrade_to_the_first_migration_and_up_again(empty_app):
     assert "users" not in set(inspect(_db.engine).get_table_names())
     upgrade(directory=MIGRATIONS)
     assert "document_choices" in set(inspect(_db.engine).get_table_names())
+
+
+def test_the_migrations_build_the_schema_the_models_describe(empty_app):
+    """What `flask db upgrade` makes is what the code expects: no table, column, index or
+    type that a migration forgot (or a model lost)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    upgrade(directory=MIGRATIONS)
+    with _db.engine.connect() as conn:
+        differences = compare_metadata(MigrationContext.configure(conn), _db.metadata)
+    assert differences == []
