@@ -463,6 +463,35 @@ def add_invited_clients(coach: User, count: int) -> None:
     _db.session.commit()
 
 
+# What others (a coach, an administrator, Profiler itself) can record about a client, with
+# the details the services store. The privacy page and the coach's plan history must say
+# each in words, never as a code.
+LOGGED_ABOUT_CLIENT = [
+    ("plan.paused", {"reason": "vakantie", "until": "2026-04-01"}),
+    ("plan.resumed", {}),
+    ("plan.unlocked_all", {"opened": 3}),
+    ("plan.unlocked", {"exercise": "self_image"}),
+    ("plan.moved", {"exercise": "self_image", "offset": -1}),
+    ("plan.reordered", {"order": ["self_image"]}),
+    ("plan.skipped", {"exercise": "self_image"}),
+    ("plan.restored", {"exercise": "self_image"}),
+    ("plan.added", {"exercise": "self_image", "position": 2}),
+    ("plan.cadence", {"weekdays": [0, 2], "send_time": "08:00"}),
+    ("plan.reminders", {"choice": "weekly"}),
+    ("plan.work_ahead_allowed", {"allowed": True}),
+    ("plan.next_session", {"day": "2026-04-02"}),
+    ("plan.work_ahead", {"exercises": ["self_image"]}),
+    ("plan.finished", {"enrollment_id": 1}),
+    ("plan.changed", {}),
+    ("session.held", {}),
+    ("user.activated", {}),
+    ("user.deactivated", {}),
+    ("auth.two_factor_disabled", {}),
+    ("retention.enrollments_removed", {"count": 1}),
+    ("some.future_action", {}),
+]
+
+
 def queue_mails(statuses: list[str], subject: Callable[[int, str], str]) -> None:
     """One queued mail per status, to person<n>@example.nl with subject(n, status), then
     given that status; a failed one has tried once and has an SMTP error."""

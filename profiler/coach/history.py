@@ -35,7 +35,7 @@ def _who(actor: User | None, client_id: int) -> str:
 
 
 def describe(event: AuditEvent, title_of: Callable[[str], str]) -> str:
-    """What happened, in plain words."""
+    """What happened, in plain words (a change to the plan; the events in SHOWN)."""
     d = event.detail or {}
     exercise = title_of(str(d.get("exercise", ""))) if d.get("exercise") else ""
     action = event.action
@@ -56,6 +56,8 @@ def describe(event: AuditEvent, title_of: Callable[[str], str]) -> str:
         "plan.reordered": _("Volgorde van de oefeningen aangepast"),
         "plan.work_ahead": _("Zelf vooruitgewerkt: volgende oefening geopend"),
         "plan.reminders": _("Herinneringen aangepast"),
+        "plan.finished": _("Alle oefeningen klaar: het traject is afgerond"),
+        "plan.changed": _("Plan aangepast"),
         "session.held": _("Gesprek gehouden"),
         "comment.added": _("Opmerking geplaatst bij %(title)s", title=exercise),
         "user.invited": _("Uitnodiging verstuurd"),
@@ -79,7 +81,7 @@ def describe(event: AuditEvent, title_of: Callable[[str], str]) -> str:
             day = short_date(date.fromisoformat(d["day"]))
             return _("Volgend gesprek gepland op %(day)s", day=day)
         return _("Geplande gesprekdatum gewist")
-    return action
+    return _("Plan aangepast")  # a change this version does not name yet: never a raw code
 
 
 def plan_history(

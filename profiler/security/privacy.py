@@ -70,7 +70,5 @@ def what_happened(event: AuditEvent, title_of: Callable[[str], str]) -> str:
     if event.action.startswith("plan."):
         from ..coach.history import describe  # the coach package imports this module's users
 
-        text = describe(event, title_of)
-        if text != event.action:
-            return text
+        return describe(event, title_of)
     return _("veranderde iets aan je gegevens")

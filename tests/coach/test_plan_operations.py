@@ -260,3 +260,23 @@ def test_every_change_is_in_the_history_with_who_did_it(plan, db, karin_client, 
     history = html[html.index('id="history"') :]
     assert "Gepauzeerd" in history and "Hervat" in history and "overgeslagen" in history
     assert history.count('<span class="log-who">Karin</span>') >= 3
+
+
+def test_the_plan_history_says_every_change_in_words(app):
+    """Every plan change (and the other events the history shows) in words, never a code."""
+    from profiler.coach import history
+    from profiler.models import AuditEvent
+    from tests.conftest import LOGGED_ABOUT_CLIENT
+
+    shown = [
+        (action, detail)
+        for action, detail in LOGGED_ABOUT_CLIENT
+        if action.startswith("plan.") or action in history.SHOWN
+    ]
+    assert len(shown) >= 15
+    with app.test_request_context("/"):
+        for action, detail in shown:
+            text = history.describe(
+                AuditEvent(action=action, detail=detail), lambda exercise_id: "Zelfbeeld"
+            )
+            assert text and action not in text, (action, text)
