@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -110,10 +111,12 @@ def trend_svg(
     def y(v: float) -> float:
         return top + plot_h * (1 - (v - low) / (high - low))
 
+    # An id of its own per chart, so two charts on one page never share a title id.
+    title_id = "trend-" + hashlib.sha1(f"{title}{moments}".encode()).hexdigest()[:8]
     parts = [
         f'<svg class="trend-chart" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-labelledby="trend-title" xmlns="http://www.w3.org/2000/svg">',
-        f'<title id="trend-title">{escape(title)}</title>',
+        f'aria-labelledby="{title_id}" xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="{title_id}">{escape(title)}</title>',
     ]
     values = range(int(low), int(high) + 1)
     for rank, v in enumerate(values):
@@ -123,8 +126,11 @@ def trend_svg(
             f'<text class="axis{minor}" x="{left - 8}" y="{y(v) + 4:.1f}" '
             f'text-anchor="end">{v}</text>'
         )
+    # About six dates, evenly: the last one instead of the one just before it (a date is
+    # wider than the room between two neighbours).
     step = max(1, n // 6)
-    shown = [i for i in range(n) if i % step == 0 or i == n - 1]
+    shown = list(range(0, n, step))
+    shown[-1] = n - 1
     for rank, i in enumerate(shown):
         # The outer dates stay inside the chart.
         anchor = "middle" if n == 1 or 0 < i < n - 1 else ("start" if i == 0 else "end")

@@ -6,6 +6,7 @@ Create Date: 2026-11-24 07:10:00.000000
 
 """
 from alembic import op
+import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
@@ -16,9 +17,21 @@ depends_on = None
 
 
 def upgrade():
-    # On a large PostgreSQL log, create it by hand first without locking the table:
+    # On a large PostgreSQL log, create it by hand first without blocking writes:
     # `CREATE INDEX CONCURRENTLY ix_audit_events_at_id ON audit_events (at, id)`; this step
-    # then keeps it (docs/deployment.md).
+    # then keeps it (docs/deployment.md). A concurrent build that failed leaves an invalid
+    # index behind: that one is dropped and built again here, never kept in place of the
+    # old index.
+    bind = op.get_bind()
+    if bind.dialect.name == 'postgresql':
+        invalid = bind.execute(
+            sa.text(
+                "SELECT NOT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
+                " WHERE c.relname = 'ix_audit_events_at_id'"
+            )
+        ).scalar()
+        if invalid:
+            op.drop_index('ix_audit_events_at_id', table_name='audit_events')
     op.create_index(
         'ix_audit_events_at_id', 'audit_events', ['at', 'id'], unique=False, if_not_exists=True
     )

@@ -34,8 +34,12 @@ def _who(actor: User | None, client_id: int) -> str:
     return actor.name
 
 
-def describe(event: AuditEvent, title_of: Callable[[str], str]) -> str:
-    """What happened, in plain words (a change to the plan; the events in SHOWN)."""
+def describe(event: AuditEvent, title_of: Callable[[str], str], *, for_client: bool = False) -> str:
+    """What happened, in plain words (a change to the plan; the events in SHOWN).
+
+    `for_client` leaves out what only staff may read: the reason a coach gave for a pause
+    (the pause form promises the client does not see it).
+    """
     d = event.detail or {}
     exercise = title_of(str(d.get("exercise", ""))) if d.get("exercise") else ""
     action = event.action
@@ -43,7 +47,7 @@ def describe(event: AuditEvent, title_of: Callable[[str], str]) -> str:
         text = _("Gepauzeerd")
         if d.get("until"):
             text += " " + _("tot %(day)s", day=short_date(date.fromisoformat(d["until"])))
-        if d.get("reason"):
+        if d.get("reason") and not for_client:
             text += " " + _("(reden: %(reason)s)", reason=d["reason"])
         return text
     simple = {

@@ -29,7 +29,7 @@ ACTION_LABELS = {
     "auth.two_factor_disabled": _l("zette de extra beveiliging van je inlog uit"),
     "session.held": _l("noteerde dat jullie een gesprek hadden"),
     "retention.enrollments_removed": _l(
-        "verwijderde een afgerond traject: de bewaartermijn was voorbij"
+        "verwijderde een afgerond traject: het was langer geleden dan we gegevens bewaren"
     ),
     "plan.changed": _l("veranderde je plan"),
 }
@@ -70,5 +70,5 @@ def what_happened(event: AuditEvent, title_of: Callable[[str], str]) -> str:
     if event.action.startswith("plan."):
         from ..coach.history import describe  # the coach package imports this module's users
 
-        return describe(event, title_of)
-    return _("veranderde iets aan je gegevens")
+        return describe(event, title_of, for_client=True)
+    return _("deed iets met je gegevens")

@@ -47,11 +47,12 @@ def test_every_checkin_value_is_on_screen_with_its_name(page, sanne, width):
     )
 
 
+@pytest.mark.parametrize("weeks", [8, 14])
 @pytest.mark.parametrize("width", [320, 1280])
-def test_the_chart_labels_are_readable_inside_the_chart_and_apart(page, sanne, width):
-    """Eight weeks of check-ins: the dates under the chart are legible, inside it, not on top
-    of each other; the last one used to be cut off ("24 no")."""
-    for week in range(8):
+def test_the_chart_labels_are_readable_inside_the_chart_and_apart(page, sanne, width, weeks):
+    """Weeks of check-ins: the dates under the chart are legible, inside it, not on top of
+    each other; the last one used to be cut off ("24 no")."""
+    for week in range(weeks):
         checkins.record(
             _db.session,
             sanne,
@@ -63,7 +64,7 @@ def test_the_chart_labels_are_readable_inside_the_chart_and_apart(page, sanne, w
     page.set_viewport_size({"width": width, "height": 900})
     page.goto("/me/checkin")
     chart = page.locator("svg.trend-chart")
-    chart.screenshot(path=str(SHOTS / f"client-checkin-chart-{width}.png"))
+    chart.screenshot(path=str(SHOTS / f"client-checkin-chart-{weeks}-{width}.png"))
     box = chart.bounding_box()
     labels = [
         label.bounding_box() for label in chart.locator("text.axis").all() if label.is_visible()

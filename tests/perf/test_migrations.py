@@ -6,9 +6,12 @@ run them (`flask db upgrade`).
 
 from __future__ import annotations
 
+import pytest
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
+from sqlalchemy.exc import IntegrityError
 
+from profiler import create_app
 from profiler.extensions import db as _db
 from tests.conftest import ROOT
 
@@ -91,3 +94,43 @@ def test_the_migrations_build_the_schema_the_models_describe(empty_app):
     with _db.engine.connect() as conn:
         differences = compare_metadata(MigrationContext.configure(conn), _db.metadata)
     assert differences == []
+
+
+@pytest.mark.postgres
+def test_a_failed_concurrent_index_build_is_not_kept(pg_url):
+    """docs/deployment.md has the audit index built by hand first, concurrently. If that
+    build failed, PostgreSQL keeps an invalid index under the name: the migration must build
+    it again, not keep it and drop the good old index."""
+    app = create_app("config.Testing", SQLALCHEMY_DATABASE_URI=pg_url)
+    with app.app_context():
+        upgrade(directory=MIGRATIONS, revision="b7e3c91f4a26")
+        with _db.engine.begin() as conn:
+            for _ in range(2):  # the same moment twice: a unique index on it cannot be built
+                conn.execute(
+                    text(
+                        "INSERT INTO audit_events (at, action, detail)"
+                        " VALUES ('2026-03-02 08:00:00', 'auth.login', '{}')"
+                    )
+                )
+        with _db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            with pytest.raises(IntegrityError):
+                conn.execute(
+                    text(
+                        "CREATE UNIQUE INDEX CONCURRENTLY ix_audit_events_at_id"
+                        " ON audit_events (at)"
+                    )
+                )
+        upgrade(directory=MIGRATIONS)
+        with _db.engine.connect() as conn:
+            valid = conn.execute(
+                text(
+                    "SELECT i.indisvalid FROM pg_index i JOIN pg_class c"
+                    " ON c.oid = i.indexrelid WHERE c.relname = 'ix_audit_events_at_id'"
+                )
+            ).scalar_one()
+        log = {
+            i["name"]: i["column_names"] for i in inspect(_db.engine).get_indexes("audit_events")
+        }
+        assert valid and log["ix_audit_events_at_id"] == ["at", "id"]
+        _db.session.remove()
+        _db.engine.dispose()
