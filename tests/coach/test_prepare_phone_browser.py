@@ -68,3 +68,23 @@ def test_the_checkin_chart_labels_are_legible(page, team, width):
     for label in shown:
         assert label["height"] >= 9, f"a label is {label['height']:.1f}px high at {width}px"
         assert box["x"] <= label["x"] and label["x"] + label["width"] <= box["x"] + box["width"]
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+def test_the_questionnaire_chart_labels_are_legible(page, team, width):
+    """Begin, middle and end per part: at 320 px the labels were ~6 px high."""
+    sanne = team["sanne"]
+    for weeks, kind in [(0, "q_start"), (4, "q_midway"), (8, "q_end")]:
+        checkins.record(_db.session, sanne, SCORES, now=T0 + timedelta(weeks=weeks), kind=kind)
+    _db.session.commit()
+    browser_login(page, "karin@example.nl")
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"/coach/clients/{sanne.id}/prepare")
+    chart = page.locator("svg.bar-chart")
+    chart.screenshot(path=str(SHOTS / f"coach-questionnaires-{width}.png"))
+    box = chart.bounding_box()
+    labels = [text.bounding_box() for text in chart.locator("text").all()]
+    assert len(labels) >= 4 * 3 * 2  # per part: three moments with a label and a value
+    for label in labels:
+        assert label["height"] >= 9, f"a label is {label['height']:.1f}px high at {width}px"
+        assert label["x"] + label["width"] <= box["x"] + box["width"] + 1
