@@ -329,6 +329,27 @@ def browser_login(pg, email: str, password: str = PASSWORD) -> None:
         pg.wait_for_load_state()
 
 
+def open_at_width(pg, email: str, path: str, width: int) -> None:
+    """Log in as `email` in the browser, make the window `width` px wide and open `path`."""
+    browser_login(pg, email)
+    pg.set_viewport_size({"width": width, "height": 900})
+    pg.goto(path)
+
+
+def chart_labels(chart, width: int, selector: str = "text") -> list[dict]:
+    """The boxes of an SVG chart's visible labels (`chart` a Playwright locator), each
+    checked to be legible (at least 9 px high) and inside the chart."""
+    box = chart.bounding_box()
+    shown = [label.bounding_box() for label in chart.locator(selector).all() if label.is_visible()]
+    for label in shown:
+        assert label["height"] >= 9, f"a label is {label['height']:.1f}px high at {width}px"
+        assert box["x"] - 1 <= label["x"], f"a label sticks out on the left at {width}px"
+        assert label["x"] + label["width"] <= box["x"] + box["width"] + 1, (
+            f"a label sticks out on the right at {width}px"
+        )
+    return shown
+
+
 # ---------------------------------------------------------------- PostgreSQL
 
 

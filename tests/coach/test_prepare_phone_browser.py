@@ -9,11 +9,23 @@ from playwright.sync_api import expect
 
 from profiler import checkins
 from profiler.extensions import db as _db
-from tests.conftest import SHOTS, T0, browser_login, table_fit
+from tests.conftest import SHOTS, T0, chart_labels, open_at_width, table_fit
 
 pytestmark = pytest.mark.browser
 
 SCORES = {"autonomy": 2.6, "competence": 3.1, "relatedness": 3.8, "own_direction": 2.2}
+
+
+def _questionnaires(client) -> None:
+    """The start, midway and end questionnaires with SCORES, four weeks apart."""
+    for weeks, kind in [(0, "q_start"), (4, "q_midway"), (8, "q_end")]:
+        checkins.record(_db.session, client, SCORES, now=T0 + timedelta(weeks=weeks), kind=kind)
+    _db.session.commit()
+
+
+def _open_preparation(page, client, width: int) -> None:
+    """The coach's preparation page for `client`, `width` px wide."""
+    open_at_width(page, "karin@example.nl", f"/coach/clients/{client.id}/prepare", width)
 
 
 # 375 px only: at 320 px the check-in table's header words ("Onzekerheid", "Vertrouwen") and
@@ -29,12 +41,8 @@ def test_the_checkin_and_questionnaire_tables_fit_a_phone(page, team, width):
             {"uncertainty": uncertainty, "confidence": confidence},
             now=T0 + timedelta(weeks=week + 2),  # 16 and 23 March: the widest dates
         )
-    for weeks, kind in [(0, "q_start"), (4, "q_midway"), (8, "q_end")]:
-        checkins.record(_db.session, sanne, SCORES, now=T0 + timedelta(weeks=weeks), kind=kind)
-    _db.session.commit()
-    browser_login(page, "karin@example.nl")
-    page.set_viewport_size({"width": width, "height": 900})
-    page.goto(f"/coach/clients/{sanne.id}/prepare")
+    _questionnaires(sanne)
+    _open_preparation(page, sanne, width)
     tables = page.locator("table.numbers")
     expect(tables).to_have_count(2)
     for table in tables.all():
@@ -57,34 +65,18 @@ def test_the_checkin_chart_labels_are_legible(page, team, width):
             now=T0 + timedelta(weeks=week),
         )
     _db.session.commit()
-    browser_login(page, "karin@example.nl")
-    page.set_viewport_size({"width": width, "height": 900})
-    page.goto(f"/coach/clients/{sanne.id}/prepare")
+    _open_preparation(page, sanne, width)
     chart = page.locator("svg.trend-chart")
     page.locator("figure.chart").first.screenshot(path=str(SHOTS / f"coach-checkins-{width}.png"))
-    box = chart.bounding_box()
-    shown = [text.bounding_box() for text in chart.locator("text").all() if text.is_visible()]
-    assert len(shown) >= 6
-    for label in shown:
-        assert label["height"] >= 9, f"a label is {label['height']:.1f}px high at {width}px"
-        assert box["x"] <= label["x"] and label["x"] + label["width"] <= box["x"] + box["width"]
+    assert len(chart_labels(chart, width)) >= 6
 
 
 @pytest.mark.parametrize("width", [320, 1280])
 def test_the_questionnaire_chart_labels_are_legible(page, team, width):
     """Begin, middle and end per part: at 320 px the labels were ~6 px high."""
     sanne = team["sanne"]
-    for weeks, kind in [(0, "q_start"), (4, "q_midway"), (8, "q_end")]:
-        checkins.record(_db.session, sanne, SCORES, now=T0 + timedelta(weeks=weeks), kind=kind)
-    _db.session.commit()
-    browser_login(page, "karin@example.nl")
-    page.set_viewport_size({"width": width, "height": 900})
-    page.goto(f"/coach/clients/{sanne.id}/prepare")
+    _questionnaires(sanne)
+    _open_preparation(page, sanne, width)
     chart = page.locator("svg.bar-chart")
     chart.screenshot(path=str(SHOTS / f"coach-questionnaires-{width}.png"))
-    box = chart.bounding_box()
-    labels = [text.bounding_box() for text in chart.locator("text").all()]
-    assert len(labels) >= 4 * 3 * 2  # per part: three moments with a label and a value
-    for label in labels:
-        assert label["height"] >= 9, f"a label is {label['height']:.1f}px high at {width}px"
-        assert label["x"] + label["width"] <= box["x"] + box["width"] + 1
+    assert len(chart_labels(chart, width)) >= 4 * 3 * 2  # per part: 3 moments, label and value
