@@ -175,7 +175,8 @@ def select_timezone() -> str:
     return current_app.config["DEFAULT_TIMEZONE"]
 
 
-def _locale() -> str:
+def current_lang() -> str:
+    """The request's language code ("nl", "en"), Dutch when there is none."""
     return str(get_locale() or "nl")
 
 

@@ -28,7 +28,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import clock, urls
 from .access import public
 from .extensions import db
-from .i18n import register_filters
+from .i18n import current_lang, register_filters
 
 NO_STORE_PREFIXES = ("/me", "/coach", "/admin", "/invite", "/reset", "/mail")
 # The last-seen time in the session moves in steps of this many seconds: a request within a
@@ -178,9 +178,7 @@ def _security_headers(response):
 
 
 def _template_globals() -> dict:
-    from flask_babel import get_locale
-
-    return {"lang": str(get_locale() or "nl"), "csp_nonce": getattr(g, "csp_nonce", "")}
+    return {"lang": current_lang(), "csp_nonce": getattr(g, "csp_nonce", "")}
 
 
 ERROR_TEXT = {

@@ -7,7 +7,7 @@ from datetime import datetime
 from flask import Blueprint
 from flask_babel import gettext as _
 
-from ..i18n import _local, _locale, long_date
+from ..i18n import _local, current_lang, long_date
 
 bp = Blueprint("client", __name__)
 
@@ -23,7 +23,7 @@ def moment(value: datetime | None, tz: str | None = None) -> str:
     return _(
         "%(day)s om %(time)s",
         day=long_date(local),
-        time=format_time(local, "HH:mm", locale=_locale()),
+        time=format_time(local, "HH:mm", locale=current_lang()),
     )
 
 

@@ -17,7 +17,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 from sqlalchemy.exc import IntegrityError
@@ -30,6 +29,7 @@ from ..access import own_enrollment, role_required
 from ..auth.passwords import verify_password
 from ..extensions import db
 from ..i18n import clock_time, date_time
+from ..i18n import current_lang as _lang
 from ..library import current_library
 from ..models import Role
 from ..plans import local_day
@@ -49,10 +49,6 @@ from .forms import (
 )
 
 REV_PREFIX = "_rev-"
-
-
-def _lang() -> str:
-    return str(get_locale() or "nl")
 
 
 def _wants_json() -> bool:

@@ -8,7 +8,6 @@ from datetime import datetime
 
 from babel.numbers import format_decimal
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -32,6 +31,7 @@ from .. import (
 )
 from ..access import role_required
 from ..extensions import db
+from ..i18n import current_lang as _lang
 from ..i18n import select_timezone
 from ..models import Answer, CoachNote, Comment, Enrollment, Role, User
 from ..plans import local_day
@@ -64,10 +64,6 @@ from .wording import change_message, weekdays_text
 
 COACHES = (Role.COACH, Role.ADMIN)
 EXERCISE_ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
-
-
-def _lang() -> str:
-    return str(get_locale() or "nl")
 
 
 def _audit_view(client: User, action: str, **detail: object) -> None:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask import render_template
-from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import select
 
 from ..access import role_required
 from ..extensions import db
+from ..i18n import current_lang
 from ..models import Role, User
 from . import bp
 from .privacy import recent_logins, views_of, what_happened
@@ -21,7 +21,7 @@ def privacy():
     from ..coach import catalog  # the coach package imports the security package
 
     events = views_of(db.session, current_user)
-    lang = str(get_locale() or "nl")
+    lang = current_lang()
     logins = recent_logins(db.session, current_user)
     names = {
         u.id: u
