@@ -223,3 +223,23 @@ def test_autosave_after_logout_gets_a_401_it_can_explain(app):
     assert "uitgelogd" in anonymous.get_json()["error"]
     page = app.test_client().get(URL)
     assert page.status_code == 302 and page.headers["Location"].startswith("/login?next=")
+
+
+def test_a_revision_marker_too_large_for_the_database_is_a_conflict_not_an_error(
+    sanne_client, db, sanne
+):
+    """A tampered `_rev-` value beyond what the database holds (found by the form fuzzer)
+    is handled as any other conflict, never a server error: the posted text is saved and
+    the text it replaced is kept as a revision."""
+    answers.save_answers(db, sanne, "self_image", {"then_now": "Eerst dit."}, now=NOW)
+    db.commit()
+    for text, value in (("Dan dit.", "9223372036854775808"), ("En dit.", "2147483648")):
+        data = form_for(sanne_client, **{"f.then_now": text})
+        data["_rev-then_now"] = value
+        response = sanne_client.post(URL, data=data, headers={"Accept": "application/json"})
+        assert response.status_code == 200, (value, response.status_code)
+        assert response.json["conflicts"] == ["then_now"], response.json
+    stored = db.scalars(select(Answer).where(Answer.field_id == "then_now")).one()
+    db.refresh(stored)
+    assert stored.value == "En dit." and stored.revision == 3
+    assert [r.value for r in stored.revisions] == ["Eerst dit.", "Dan dit.", "En dit."]
