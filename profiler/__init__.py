@@ -12,6 +12,9 @@ ROOT = Path(__file__).resolve().parent.parent
 def create_app(config: str | type = "config.Development", **overrides: object) -> Flask:
     """Build the application; tests pass overrides."""
     app = Flask(__name__, instance_relative_config=True)
+    from .urls import use_row_ids
+
+    use_row_ids(app)  # before the routes: an id too large for the database is a 404
     from .template_folding import FoldingEnvironment
 
     app.jinja_environment = FoldingEnvironment  # templates compiled per language

@@ -27,6 +27,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
 
+# The largest value an INTEGER column (ids, revision numbers) holds: 32 bits on PostgreSQL.
+# A number from a request above it can match no row; the database driver would refuse it.
+MAX_INTEGER = 2**31 - 1
+
 
 class UTCDateTime(TypeDecorator):
     """Stores naive UTC, returns aware UTC, on SQLite and PostgreSQL alike."""

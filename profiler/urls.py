@@ -9,9 +9,20 @@ other `_` options) are built every time. The memory is per process and bounded.
 from __future__ import annotations
 
 from flask import Flask, current_app, request, url_for
+from werkzeug.routing import IntegerConverter
+
+from .models import MAX_INTEGER
 
 MAX_REMEMBERED = 8192
 KEY = "profiler.urls"
+
+
+class RowIdConverter(IntegerConverter):
+    """`<int:…>` in this app's addresses is always a row id: a number above MAX_INTEGER
+    matches no route (a 404), instead of reaching the database, whose driver refuses it."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_INTEGER, signed=False) -> None:
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 def template_url_for(endpoint: str, **values: object) -> str:
@@ -31,6 +42,11 @@ def template_url_for(endpoint: str, **values: object) -> str:
             remembered.clear()
         remembered[key] = url
     return url
+
+
+def use_row_ids(app: Flask) -> None:
+    """`<int:…>` means RowIdConverter; call before any route is added."""
+    app.url_map.converters["int"] = RowIdConverter
 
 
 def init_app(app: Flask) -> None:

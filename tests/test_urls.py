@@ -38,3 +38,21 @@ def test_the_memory_is_bounded(app):
         for n in range(MAX_REMEMBERED + 10):
             template_url_for("client.exercise", exercise_id=f"e{n}")
         assert len(app.extensions[KEY]) <= MAX_REMEMBERED
+
+
+def test_an_id_too_large_for_the_database_in_an_address_is_a_404(users, app, client):
+    """`<int:…>` in an address is a row id: a number no INTEGER column holds finds nothing
+    (before, the database driver refused it: a 500)."""
+    from tests.conftest import login
+
+    login(client, "admin@example.nl")
+    for huge in ("9223372036854775808", "2147483648"):
+        for path in (
+            f"/admin/users/{huge}",
+            f"/coach/clients/{huge}",
+            f"/coach/clients/{huge}/prepare",
+        ):
+            assert client.get(path).status_code == 404, path
+    assert client.get(f"/admin/users/{users['client_a'].id}").status_code == 200
+    with app.test_request_context():
+        assert url_for("admin.user", user_id=2147483647) == "/admin/users/2147483647"

@@ -31,7 +31,7 @@ from ..extensions import db
 from ..i18n import clock_time, date_time
 from ..i18n import current_lang as _lang
 from ..library import current_library
-from ..models import Role
+from ..models import MAX_INTEGER, Role
 from ..plans import local_day
 from . import bp, pages, progress
 from .forms import (
@@ -108,12 +108,6 @@ def overview():
 # --------------------------------------------------------------------------- exercise
 
 
-# The largest revision a stored answer can have (a 32-bit INTEGER column on PostgreSQL). A
-# marker above it can match no answer: it is kept at this bound, so the save is a conflict
-# instead of a value the database driver refuses.
-MAX_REVISION = 2**31 - 1
-
-
 def _expected(form) -> dict[str, int]:
     """The revision each field had when the page was loaded (`_rev-<field>` markers)."""
     expected = {}
@@ -123,7 +117,8 @@ def _expected(form) -> dict[str, int]:
                 revision = int(form.get(name, "0"))
             except ValueError:
                 continue
-            expected[name[len(REV_PREFIX) :]] = min(max(0, revision), MAX_REVISION)
+            # Above MAX_INTEGER no answer can match: kept at it, the save is a conflict.
+            expected[name[len(REV_PREFIX) :]] = min(max(0, revision), MAX_INTEGER)
     return expected
 
 

@@ -202,4 +202,5 @@ class SubstituteForm(CoachForm):
 class DeleteForm(CoachForm):
     """Delete something by id."""
 
-    item_id = HiddenField(validators=[InputRequired(), Regexp(r"^\d+$")])
+    # At most nine digits: an id the database's INTEGER can hold (a tampered 2**63 was a 500).
+    item_id = HiddenField(validators=[InputRequired(), Regexp(r"^\d{1,9}$")])

@@ -215,3 +215,19 @@ def test_report_pdf_fetcher_refuses_outside_urls():
         activity_report.refuse_all("file:///etc/passwd")
     html = '<img src="file:///etc/passwd"><link rel="stylesheet" href="http://example.com/x.css">'
     assert activity_report.render_pdf(html).startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("kind", ["notes", "comments"])
+def test_a_tampered_id_too_large_for_the_database_is_refused_not_an_error(
+    karin_client, team, kind
+):
+    """A hidden item id no row can have (beyond the database's INTEGER) is a 400, not a 500."""
+    page = f"/coach/clients/{team['sanne'].id}"
+    for item_id in ("9223372036854775808", "2147483648"):
+        response = post_form(karin_client, page, f"{page}/{kind}/delete", item_id=item_id)
+        assert response.status_code == 400, (item_id, response.status_code)
+    token = csrf_token(karin_client, "/coach/substitutes")
+    response = karin_client.post(
+        "/coach/substitutes/remove", data={"csrf_token": token, "item_id": "9223372036854775808"}
+    )
+    assert response.status_code == 400
