@@ -267,13 +267,14 @@ def save_answers(
             continue  # idempotent: nothing changed
         base = expected.get(field_id)
         current_rev = answer.revision if answer else 0
-        if base is not None and base != current_rev:
+        # Without a stored answer there is no other text to keep (a made-up marker, or one
+        # from before the answers were deleted): the typed text is saved as the first one.
+        if answer is not None and base is not None and base != current_rev:
             if _same(value, _value_at(session, answer, base)):
                 # This tab did not touch the field; the newer text from the other tab stays.
                 result.stale.append(field_id)
                 result.revisions[field_id] = base
                 continue
-            assert answer is not None  # current_rev > base >= 0 means a row exists
             _mark_conflict(session, answer, current_rev)
             result.conflicts.append(Conflict(field_id, answer.value, current_rev, current_rev + 1))
         if answer is None:

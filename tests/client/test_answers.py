@@ -151,6 +151,17 @@ def test_a_field_the_stale_tab_did_not_touch_keeps_the_newer_text(db, sanne):
     assert stored["takeaway"].value == "y"
 
 
+def test_a_revision_marker_for_an_answer_that_does_not_exist_saves_the_text(db, sanne):
+    """A marker above 0 with no stored answer (made up, or from before a deletion): there is
+    no other text to keep, so the typed one is saved as the first revision."""
+    result = answers.save_answers(
+        db, sanne, EX, {"then_now": "mijn tekst"}, now=NOW, expected={"then_now": 764}
+    )
+    assert result.changed == ["then_now"] and result.conflicts == []
+    assert result.revisions["then_now"] == 1
+    assert answers.answers_for(db, sanne, EX)["then_now"].value == "mijn tekst"
+
+
 def test_answers_to_removed_fields_are_kept_as_earlier_answers(db, sanne):
     answers.save_answers(db, sanne, EX, {"old_question": "Mijn oude antwoord"}, now=NOW)
     stored = answers.answers_for(db, sanne, EX)
