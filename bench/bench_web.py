@@ -77,26 +77,36 @@ class FormFields(HTMLParser):
             self.in_form = False
 
 
-def autosave_session(cookie: str, html: str, field_id: str) -> WrkSession:
-    """The form as the browser's autosave posts it, split around the typed field.
+def autosave_form(html: str, field_id: str) -> tuple[list[tuple[str, str]], str]:
+    """What the browser's autosave (profiler/static/js/autosave.js) posts besides the typed
+    field and its revision marker, and that marker's value on the page.
 
-    Every field and revision marker the page holds, then `_rev-<field_id>=` (the revision
-    the connection last got back) and `f.<field_id>=` with a text that wrk makes different
-    in every request, as typing does.
+    The pairs are the form without the answers that did not change (the CSRF token, the
+    coach flag's note) and `autosave=1`.
     """
     parser = FormFields()
     parser.feed(html)
-    name, marker = f"f.{field_id}", f"_rev-{field_id}"
-    rev = next((v for k, v in parser.pairs if k == marker), None)
-    pairs = [(k, v) for k, v in parser.pairs if k not in (name, marker)]
+    rev = next((v for k, v in parser.pairs if k == f"_rev-{field_id}"), None)
+    pairs = [(k, v) for k, v in parser.pairs if not k.startswith(("f.", "_rev-"))]
     if rev is None or not any(k == "csrf_token" for k, _ in pairs):
         raise RuntimeError("the exercise page has no autosave form with a CSRF token")
+    return [*pairs, ("autosave", "1")], rev
+
+
+def autosave_session(cookie: str, html: str, field_id: str) -> WrkSession:
+    """The autosave as the browser posts it after typing in one field, split around it.
+
+    `autosave_form`'s pairs, then `_rev-<field_id>=` (the revision the connection last got
+    back) and `f.<field_id>=` with a text that wrk makes different in every request, as
+    typing does. URL-encoded, as the browser sends it.
+    """
+    pairs, rev = autosave_form(html, field_id)
     head = "&".join(f"{quote_plus(k)}={quote_plus(v)}" for k, v in pairs)
     return WrkSession(
         cookie=cookie,
-        head=f"{head}&{quote_plus(marker)}=",
+        head=f"{head}&{quote_plus(f'_rev-{field_id}')}=",
         rev=rev,
-        tail=f"&{quote_plus(name)}=" + quote_plus("Ik heb vandaag weer geschreven "),
+        tail=f"&{quote_plus(f'f.{field_id}')}=" + quote_plus("Ik heb vandaag weer geschreven "),
     )
 
 

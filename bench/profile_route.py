@@ -1,7 +1,7 @@
 """Profile one route in-process with cProfile on the bench data (SQLite or PostgreSQL).
 
 Usage: python bench/profile_route.py PATH [--role client|coach] [--post] [-n N] [--top K]
-       [--db sqlite|postgres] [--sql] [--no-profile]
+       [--db sqlite|postgres] [--sql] [--no-profile] [--dump FILE]
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import cProfile
 import pstats
-import re
 import sys
 import time
 from pathlib import Path
@@ -32,6 +31,7 @@ def main() -> int:
     parser.add_argument("--anonymous", action="store_true", help="do not log in")
     parser.add_argument("--no-profile", action="store_true", help="only time the requests")
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--dump", help="also write the cProfile stats to this file (pstats)")
     args = parser.parse_args()
     with databases([args.db]) as factories:
         return profile(args, factories[args.db]())
@@ -40,10 +40,13 @@ def main() -> int:
 def profile(args: argparse.Namespace, db_url: str) -> int:
     """Fill the database, log in, request the path N times (under cProfile unless told not)."""
 
+    from bench_web import autosave_form
+    from werkzeug.datastructures import MultiDict
+
     from profiler import clock
     from profiler.extensions import db
     from profiler.library import current_library
-    from tests.conftest import CSRF_RE, login, make_app
+    from tests.conftest import login, make_app
     from tests.perf.dataset import build
 
     app = make_app(db_url)
@@ -57,19 +60,16 @@ def profile(args: argparse.Namespace, db_url: str) -> int:
         html = client.get(path).get_data(as_text=True)
 
         field = data.field_id
-        token = CSRF_RE.search(html).group(1) if args.post else ""
-        revision = re.search(rf'name="_rev-{field}" value="(\d+)"', html) if args.post else None
-        seen = [int(revision.group(1)) if revision else 0]
+        # What the browser's autosave posts after typing in one field (as bench_web.py)
+        form, rev = autosave_form(html, field) if args.post else ([], "0")
+        seen = [int(rev)]
 
         def once(i: int):
             if args.post:  # what the browser's autosave sends: the field and its revision
+                typed = [(f"_rev-{field}", str(seen[0])), (f"f.{field}", f"tekst {i}")]
                 response = client.post(
                     path,
-                    data={
-                        "csrf_token": token,
-                        f"_rev-{field}": str(seen[0]),
-                        f"f.{field}": f"tekst {i}",
-                    },
+                    data=MultiDict(form + typed),
                     headers={"Accept": "application/json"},
                 )
                 assert response.json["changed"] == [field], response.json  # it really saved
@@ -107,6 +107,8 @@ def profile(args: argparse.Namespace, db_url: str) -> int:
         )
         if not args.no_profile:
             pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.top)
+            if args.dump:
+                profiler.dump_stats(args.dump)
     return 0
 
 

@@ -166,13 +166,12 @@ def exercise(exercise_id: str):
         if engine.reads_other_answers(definition)
         else None
     )
-    values, errors = engine.parse_answers(definition, request.form, everything, lang)
-    blanks = engine.blank_entries_requested(definition, request.form)
-    # Only fields the page actually sent (each carries its revision marker) are saved: a
-    # post without a field must never empty its stored answer.
+    # Only fields the page actually sent (each carries its revision marker) are read and
+    # saved: a post without a field must never empty its stored answer, and the autosave
+    # sends only the fields that changed.
     expected = _expected(request.form)
-    values = {key: value for key, value in values.items() if key in expected}
-    errors = {key: errs for key, errs in errors.items() if key.split(".", 1)[0] in expected}
+    values, errors = engine.parse_answers(definition, request.form, everything, lang, only=expected)
+    blanks = engine.blank_entries_requested(definition, request.form)
     submission = progress.Submission(
         values=values,
         errors=errors,
@@ -196,7 +195,10 @@ def exercise(exercise_id: str):
     if _wants_json():
         return jsonify(
             saved=not outcome.errors,
-            revisions=outcome.result.revisions,
+            # Only the fields this post sent: a marker of a field that another tab changed
+            # must stay where this page loaded it, or a later edit here would not be seen
+            # as a conflict.
+            revisions={k: v for k, v in outcome.result.revisions.items() if k in expected},
             changed=outcome.result.changed,
             stale=outcome.result.stale,
             conflicts=[c.field_id for c in outcome.result.conflicts],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from .fields.base import Field, FormData
@@ -18,17 +18,22 @@ def parse_answers(
     formdata: FormData,
     answers: Mapping[str, Mapping[str, Any]] | None = None,
     lang: str | None = None,
+    only: Collection[str] | None = None,
 ) -> tuple[dict[str, Any], dict[str, list[str]]]:
     """Values per field id and error messages per input key, in `lang` (default: exercise's).
 
     Pass the client's `answers` (exercise id -> field id -> value) so that rank and pick
-    values are limited to the entries of the earlier answer they read from.
+    values are limited to the entries of the earlier answer they read from. With `only`
+    (field ids), only those fields are read from the form, as when the autosave posts just
+    the fields that changed; a field of this exercise that was not posted is taken from
+    `answers` where another field reads from it.
     """
     lang = lang or exercise.lang
-    values = {field.id: field.parse(formdata) for field in exercise.input_fields}
+    fields = [f for f in exercise.input_fields if only is None or f.id in only]
+    values = {field.id: field.parse(formdata) for field in fields}
     if answers is not None and reads_other_answers(exercise):
-        everything = {**answers, exercise.id: values}
-        for field in exercise.input_fields:
+        everything = {**answers, exercise.id: {**answers.get(exercise.id, {}), **values}}
+        for field in fields:
             if (
                 isinstance(field, SourcedField)
                 and field.source
@@ -37,7 +42,7 @@ def parse_answers(
                 allowed = {value for value, _ in field.source_entries(everything)}
                 values[field.id] = _restrict(values[field.id], allowed)
     errors: dict[str, list[str]] = {}
-    for field in exercise.input_fields:
+    for field in fields:
         errors |= field.check(values[field.id], lang)
         if isinstance(values[field.id], RankDraft) and field.id not in errors:
             values[field.id] = list(values[field.id])

@@ -5,7 +5,9 @@ Also saves client-*.png screenshots at 1280 and 375 px wide (see tests.conftest.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
+from urllib.parse import parse_qs
 
 import pytest
 from playwright.sync_api import expect
@@ -17,7 +19,6 @@ from tests.client.conftest import NOW, enroll
 from tests.conftest import SHOTS, browser_login, make_user
 
 pytestmark = pytest.mark.browser
-
 
 
 @pytest.fixture
@@ -65,6 +66,73 @@ def test_a_failed_autosave_keeps_the_text_and_says_so(page, sanne_in_browser):
     expect(page.locator("#save-status")).to_contain_text("Niet opgeslagen")
     assert page.input_value("#f-then_now") == "Deze tekst mag niet verdwijnen."
     page.unroute("**/me/exercises/self_image")
+
+
+def saves_of(page) -> list[dict]:
+    """The autosave posts the page sends from now on: content type and the posted pairs."""
+    posts: list[dict] = []
+
+    def seen(request):
+        if request.method == "POST" and request.headers.get("accept") == "application/json":
+            posts.append(
+                {
+                    "type": request.headers.get("content-type", ""),
+                    "pairs": parse_qs(request.post_data or "", keep_blank_values=True),
+                }
+            )
+
+    page.on("request", seen)
+    return posts
+
+
+def test_the_autosave_sends_only_what_changed(page, sanne_in_browser):
+    answers.save_answers(
+        _db.session, sanne_in_browser, "self_image", {"own_words": ["rustig", "eerlijk"]}, now=NOW
+    )
+    _db.session.commit()
+    page.goto("/me/exercises/self_image")
+    posts = saves_of(page)
+    page.fill("#f-then_now", "Ik ben rustiger geworden.")
+    expect(page.locator("#save-status")).to_contain_text("Opgeslagen om")
+    assert len(posts) == 1
+    sent = posts[0]["pairs"]
+    assert posts[0]["type"].startswith("application/x-www-form-urlencoded")
+    assert sent["f.then_now"] == ["Ik ben rustiger geworden."]
+    assert sent["_rev-then_now"] == ["0"]
+    assert sent["csrf_token"] and sent["autosave"] == ["1"]
+    assert "flag_note" in sent  # the rest of the form goes along: the flag is never lost
+    assert not any(k.startswith(("f.own_words", "_rev-own_words")) for k in sent)
+
+    page.fill("#f-own_words-2", "precies")
+    expect(page.locator("#save-status")).to_contain_text("Opgeslagen om")
+    expect(page.locator("#save-status")).to_have_class(re.compile("save-status--saved"))
+    assert len(posts) == 2
+    sent = posts[1]["pairs"]
+    assert sent["f.own_words"][:2] == ["rustig", "precies"] and sent["_rev-own_words"] == ["1"]
+    assert "f.then_now" not in sent  # saved before, unchanged since
+    stored = answers.answers_for(_db.session, fresh(User, sanne_in_browser.id), "self_image")
+    assert stored["then_now"].value == "Ik ben rustiger geworden."
+    assert stored["own_words"].value == ["rustig", "precies"]
+
+
+def test_a_field_another_tab_changed_is_a_conflict_when_edited_here(page, sanne_in_browser):
+    """Tab A keeps the revision it loaded for a field it did not send, so its later edit of
+    that field is seen as a conflict: both texts are kept, none is overwritten unseen."""
+    page.goto("/me/exercises/self_image")
+    other = page.context.new_page()
+    other.goto(page.url)
+    other.fill("#f-then_now", "Tekst uit het andere venster.")
+    expect(other.locator("#save-status")).to_contain_text("Opgeslagen om")
+    page.fill("#f-own_words-1", "rustig")
+    expect(page.locator("#save-status")).to_contain_text("Opgeslagen om")
+    page.fill("#f-then_now", "Tekst uit dit venster.")
+    expect(page.locator("#save-status")).to_have_class(re.compile("save-status--conflict"))
+    assert "ander venster" in page.inner_text("#save-status")
+    _db.session.expire_all()
+    stored = answers.answers_for(_db.session, fresh(User, sanne_in_browser.id), "self_image")
+    assert stored["then_now"].value == "Tekst uit dit venster."
+    texts = [r.value for r in stored["then_now"].revisions]
+    assert "Tekst uit het andere venster." in texts
 
 
 def test_changing_mail_days_and_pausing(page, sanne_in_browser):

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 
 from sqlalchemy import func, select
+from werkzeug.datastructures import MultiDict
 
 from profiler import answers
 from profiler.models import Answer, CheckIn, Comment, User
 from tests.client.conftest import NOW
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, login
 
 URL = "/me/exercises/self_image"
 
@@ -243,3 +244,48 @@ def test_a_revision_marker_too_large_for_the_database_is_a_conflict_not_an_error
     db.refresh(stored)
     assert stored.value == "En dit." and stored.revision == 3
     assert [r.value for r in stored.revisions] == ["Eerst dit.", "Dan dit.", "En dit."]
+
+
+CHOSEN = ["autonomy", "learning", "calm", "honesty", "balance"]
+
+
+def test_an_autosave_of_one_field_reads_the_others_from_what_is_stored(client, db, sanne, frozen):
+    """The autosave posts only the fields that changed. A rank that orders this exercise's
+    own choices must then be checked against the stored choices, not against nothing."""
+    item = next(i for i in sanne.enrollment.items if i.exercise_id == "values")
+    item.unlocked_at = NOW
+    answers.save_answers(db, sanne, "values", {"chosen": CHOSEN}, now=NOW)
+    db.commit()
+    login(client, "sanne@example.nl")
+    url = "/me/exercises/values"
+    rev = re.search(r'name="_rev-ranked" value="(\d+)"', client.get(url).get_data(as_text=True))
+    # options and positions go in pairs, in the page's order
+    data = MultiDict(
+        [("csrf_token", csrf_token(client, url)), ("_rev-ranked", rev.group(1))]
+        + [
+            pair
+            for value, n in zip(CHOSEN, (3, 1, 2, 5, 4), strict=True)
+            for pair in (("f.ranked.option", value), ("f.ranked.position", str(n)))
+        ]
+    )
+    response = client.post(url, data=data, headers={"Accept": "application/json"})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.get_json()["changed"] == ["ranked"]
+    stored = answers.answers_for(db, sanne, "values")
+    assert stored["ranked"].value == ["learning", "calm", "autonomy", "balance", "honesty"]
+    assert stored["chosen"].value == CHOSEN  # not sent, so not touched
+
+
+def test_an_autosave_with_only_the_flag_keeps_every_answer(sanne_client, db, sanne):
+    answers.save_answers(db, sanne, "self_image", {"then_now": "Mijn tekst"}, now=NOW)
+    db.commit()
+    data = {"csrf_token": csrf_token(sanne_client, URL), "flagged": "y", "flag_note": "Vraag"}
+    response = sanne_client.post(URL, data=data, headers={"Accept": "application/json"})
+    assert response.status_code == 200
+    assert response.get_json()["changed"] == []
+    # no revision of a field it did not send: its marker stays where the page loaded it
+    assert response.get_json()["revisions"] == {}
+    assert answers.answers_for(db, sanne, "self_image")["then_now"].value == "Mijn tekst"
+    item = next(i for i in sanne.enrollment.items if i.exercise_id == "self_image")
+    db.refresh(item)
+    assert item.flagged and item.flag_note == "Vraag"

@@ -1,8 +1,11 @@
 /* Autosave for exercise forms (progressive enhancement; the form works without it).
  *
- * Posts the same form to the same URL with Accept: application/json and the CSRF token,
- * a moment after the client stops typing. Shows the result in an aria-live region.
- * Never touches what the client typed: on failure the text stays and we try again.
+ * Posts to the same URL with Accept: application/json and the CSRF token, a moment after
+ * the client stops typing: only the answers that changed since the last save (each with its
+ * revision marker), and the rest of the form (the token, the coach flag and its note).
+ * URL-encoded, as a plain form is: a phone sends a few hundred bytes, not the whole form.
+ * Shows the result in an aria-live region. Never touches what the client typed: on failure
+ * the text stays, is still unsaved, and we try again.
  */
 (function () {
   "use strict";
@@ -19,6 +22,42 @@
   var busy = false;
   var again = false;
   var dirty = false;
+  var REV = "_rev-";
+
+  /* The field id of an answer input ("f.<field>" or "f.<field>.<part>"), else null. */
+  function fieldOf(name) {
+    return name.indexOf("f.") === 0 ? name.slice(2).split(".")[0] : null;
+  }
+
+  /* Field id -> its inputs' names and values as one string, to compare with the last save. */
+  function answers(data) {
+    var found = {};
+    data.forEach(function (value, name) {
+      var id = fieldOf(name);
+      if (id !== null) {
+        found[id] = (found[id] || "") + name + "=" + encodeURIComponent(value) + "&";
+      }
+    });
+    return found;
+  }
+
+  function fieldIds() {
+    var markers = form.querySelectorAll('input[name^="' + REV + '"]');
+    return Array.prototype.map.call(markers, function (input) {
+      return input.name.slice(REV.length);
+    });
+  }
+
+  /* What the page holds now counts as saved, except a field the server gave back with an
+   * error: its text was not stored, so the next save sends it again. */
+  var saved = {};
+  var shown = answers(new FormData(form));
+  fieldIds().forEach(function (id) {
+    var wrapper = document.getElementById("f-" + id + "-field");
+    if (!wrapper || !wrapper.querySelector(".field__error")) {
+      saved[id] = shown[id] || "";
+    }
+  });
 
   function text(name) {
     return status ? status.getAttribute("data-" + name) || "" : "";
@@ -44,8 +83,12 @@
     return input ? input.value : "";
   }
 
-  function setRevisions(revisions) {
+  /* The new revision of each field this save sent (the server answers no others). */
+  function setRevisions(revisions, sent) {
     Object.keys(revisions || {}).forEach(function (fieldId) {
+      if (sent.indexOf(fieldId) === -1) {
+        return;
+      }
       var input = form.querySelector('input[name="_rev-' + fieldId + '"]');
       if (input) {
         input.value = String(revisions[fieldId]);
@@ -92,11 +135,22 @@
     dirty = false;
     show("pending", text("saving"));
     var data = new FormData(form);
-    data.append("autosave", "1");
+    var now = answers(data);
+    var changed = fieldIds().filter(function (id) {
+      return (now[id] || "") !== saved[id];
+    });
+    var sent = new URLSearchParams();
+    data.forEach(function (value, name) {
+      var id = name.indexOf(REV) === 0 ? name.slice(REV.length) : fieldOf(name);
+      if (id === null || changed.indexOf(id) !== -1) {
+        sent.append(name, value);
+      }
+    });
+    sent.append("autosave", "1");
     window
       .fetch(form.action, {
         method: "POST",
-        body: data,
+        body: sent,
         credentials: "same-origin",
         headers: { Accept: "application/json", "X-CSRFToken": token() }
       })
@@ -114,8 +168,16 @@
           }
           return;
         }
-        setRevisions(body.revisions);
+        setRevisions(body.revisions, changed);
         markErrors(body.errors);
+        var refused = Object.keys(body.errors || {}).map(function (key) {
+          return key.split(".")[0];
+        });
+        changed.forEach(function (id) {
+          if (refused.indexOf(id) === -1) {
+            saved[id] = now[id] || "";
+          }
+        });
         var state = body.conflicts && body.conflicts.length ? "conflict" : "saved";
         if (body.errors && Object.keys(body.errors).length) {
           state = "invalid";
