@@ -11,7 +11,8 @@
   "use strict";
 
   var form = document.querySelector("form[data-autosave]");
-  if (!form || !window.fetch || !window.FormData) {
+  if (!form || !window.fetch || !window.FormData || !window.URLSearchParams ||
+      !window.FormData.prototype.forEach) {
     return;
   }
   var status = document.getElementById(form.getAttribute("data-status") || "");
