@@ -78,6 +78,7 @@ def site_config(https: int, http: int, upstream: int, cert: Path, key: Path) -> 
     text = replace(text, r"ssl_certificate\s+\S+;", f"ssl_certificate {cert};")
     text = replace(text, r"ssl_certificate_key\s+\S+;", f"ssl_certificate_key {key};")
     text = replace(text, r"server 127\.0\.0\.1:8000;", f"server 127.0.0.1:{upstream};")
+    text = replace(text, r"root \S+/profiler/static/errors;", f"root {STATIC}/errors;")
     return replace(text, r"alias \S+/profiler/static/;", f"alias {STATIC}/;")
 
 
@@ -354,3 +355,14 @@ def test_nginx_config_in_front_of_gunicorn(tmp_path):
         assert browser.request("GET", "/healthz")[0] == 200  # a last line to wait for
         paths = logged(web.log, "/healthz", 2)
         assert paths.count("/healthz") == 2 and "/static/" not in web.log.read_text()
+        assert browser.request("GET", "/unavailable.html")[0] == 404  # only for nginx's errors
+
+        # gunicorn stopped (a restart, an upgrade): nginx's own calm page, not a bare 502.
+        web.proc.send_signal(signal.SIGTERM)
+        web.proc.wait(timeout=30)
+        for method, path in (("GET", "/me"), ("POST", "/me/exercises/self_image")):
+            status, headers, body = browser.request(method, path)
+            assert status == 502, (method, path, status)
+            assert "Profiler is even niet bereikbaar" in body and "briefly unavailable" in body
+            assert headers["Cache-Control"] == "no-store"
+            assert "<center>nginx</center>" not in body
