@@ -115,6 +115,19 @@ def test_the_autosave_sends_only_what_changed(page, sanne_in_browser):
     assert stored["own_words"].value == ["rustig", "precies"]
 
 
+def test_a_huge_pasted_text_gets_the_length_message_not_a_file_error(page, sanne_in_browser):
+    """600 KB in one answer: sent as a multipart form, werkzeug refused any part above
+    500 KB with a 413 ("Het bestand is te groot") and the autosave tried again forever. URL-
+    encoded, the answer's own limit speaks, and the text stays in the page."""
+    page.goto("/me/exercises/self_image")
+    page.fill("#f-then_now", "x" * 600_000)
+    expect(page.locator("#save-status")).to_have_class(re.compile("save-status--invalid"))
+    expect(page.locator("#f-then_now-field .autosave-error")).to_contain_text(
+        "Gebruik hoogstens 5000 tekens"
+    )
+    assert len(page.input_value("#f-then_now")) == 600_000
+
+
 def test_a_field_another_tab_changed_is_a_conflict_when_edited_here(page, sanne_in_browser):
     """Tab A keeps the revision it loaded for a field it did not send, so its later edit of
     that field is seen as a conflict: both texts are kept, none is overwritten unseen."""
