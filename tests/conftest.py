@@ -336,6 +336,16 @@ def open_at_width(pg, email: str, path: str, width: int) -> None:
     pg.goto(path)
 
 
+LEGEND_ITEM_RE = re.compile(
+    r'<li><span class="swatch swatch-(\d+)" aria-hidden="true"></span>([^<]+)</li>'
+)
+
+
+def legend_items(html: str) -> list[tuple[int, str]]:
+    """(swatch number, label) of each line in a chart's legend (templates/_chart.html)."""
+    return [(int(n), label) for n, label in LEGEND_ITEM_RE.findall(html)]
+
+
 def chart_labels(chart, width: int, selector: str = "text") -> list[dict]:
     """The boxes of an SVG chart's visible labels (`chart` a Playwright locator), each
     checked to be legible (at least 9 px high) and inside the chart."""

@@ -10,7 +10,7 @@ from profiler import answers
 from profiler.extensions import db as _db
 from profiler.models import AuditEvent, CheckIn, OutboxMail, User
 from tests.client.conftest import NOW, enroll
-from tests.conftest import PASSWORD, csrf_token, login
+from tests.conftest import PASSWORD, csrf_token, legend_items, login
 
 SETTINGS = "/me/settings"
 
@@ -131,6 +131,7 @@ def test_checkin_is_stored_and_shown_over_time(sanne_client, sanne, db):
     assert checkin.values == {"uncertainty": 7.0, "confidence": 4.0}
     assert checkin.note == "Spannende week"
     assert "<svg" in html and "<table" in html and "Spannende week" in html
+    assert legend_items(html) == [(1, "Onzekerheid"), (2, "Vertrouwen")]
     assert "Naar de check-in" not in sanne_client.get("/me").get_data(as_text=True)
 
 

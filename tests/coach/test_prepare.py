@@ -10,7 +10,7 @@ from sqlalchemy import select
 from profiler import comments, session_prep
 from profiler.answers import save_answers
 from profiler.models import AuditEvent, CheckIn
-from tests.conftest import T0, csrf_token
+from tests.conftest import T0, csrf_token, legend_items
 
 from .conftest import at
 
@@ -111,6 +111,10 @@ def test_prepare_page_shows_flags_trends_comments_and_records_the_session(karin_
     chart = html[html.index('<svg class="trend-chart"') : html.index("</figure>")]
     assert chart.count("<polyline") == 2
     assert "Onzekerheid over het traject" in chart and "Vertrouwen in eigen kwaliteiten" in chart
+    assert legend_items(chart) == [
+        (1, "Onzekerheid over het traject"),
+        (2, "Vertrouwen in eigen kwaliteiten"),
+    ]
     assert "2,3" in html and "3,8" in html and "Begin" in html and "Midden" in html
     assert "Zelf kiezen" in html and "Vertrouwen in wat je kunt" in html
     assert 'style="' not in html and "<script>" not in html.split("</main>")[0]
