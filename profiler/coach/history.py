@@ -34,12 +34,9 @@ def _who(actor: User | None, client_id: int) -> str:
     return actor.name
 
 
-def describe(event: AuditEvent, title_of: Callable[[str], str], *, for_client: bool = False) -> str:
-    """What happened, in plain words (a change to the plan; the events in SHOWN).
-
-    `for_client` leaves out what only staff may read: the reason a coach gave for a pause
-    (the pause form promises the client does not see it).
-    """
+def describe(event: AuditEvent, title_of: Callable[[str], str]) -> str:
+    """What happened, in plain words (a change to the plan; the events in SHOWN). For staff:
+    a pause says the coach's reason (the client's privacy page has its own words)."""
     d = event.detail or {}
     exercise = title_of(str(d.get("exercise", ""))) if d.get("exercise") else ""
     action = event.action
@@ -47,7 +44,7 @@ def describe(event: AuditEvent, title_of: Callable[[str], str], *, for_client: b
         text = _("Gepauzeerd")
         if d.get("until"):
             text += " " + _("tot %(day)s", day=short_date(date.fromisoformat(d["until"])))
-        if d.get("reason") and not for_client:
+        if d.get("reason"):
             text += " " + _("(reden: %(reason)s)", reason=d["reason"])
         return text
     simple = {

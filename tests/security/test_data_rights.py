@@ -210,9 +210,12 @@ def test_the_privacy_page_says_every_change_in_words(app, world):
     # The reason a coach gives for a pause is for staff only: the pause form promises so.
     assert "vakantie" not in html and "reden" not in table
     for words in [
-        "Gepauzeerd tot",
-        "Zelfbeeld opengezet",
-        "Volgend gesprek gepland op",
+        "zette je training op pauze tot",
+        "zette Zelfbeeld voor je open",
+        "zette Zelfbeeld een plek naar voren in je plan",
+        "plande jullie volgende gesprek op",
+        "zette je maildagen op maandag en woensdag om 08:00",
+        "sloot je training af",
         "noteerde dat jullie een gesprek hadden",
         "zette je account uit",
         "Profiler (automatisch)",
