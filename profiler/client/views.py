@@ -195,10 +195,7 @@ def exercise(exercise_id: str):
     if _wants_json():
         return jsonify(
             saved=not outcome.errors,
-            # Only the fields this post sent: a marker of a field that another tab changed
-            # must stay where this page loaded it, or a later edit here would not be seen
-            # as a conflict.
-            revisions={k: v for k, v in outcome.result.revisions.items() if k in expected},
+            revisions=_new_markers(outcome, expected),
             changed=outcome.result.changed,
             stale=outcome.result.stale,
             conflicts=[c.field_id for c in outcome.result.conflicts],
@@ -249,6 +246,20 @@ def _submit_with_retry(item, definition, submission, now) -> progress.Outcome:
     except IntegrityError:
         db.session.rollback()
         return attempt(progress.item_for(db.session, current_user, item.exercise_id))
+
+
+def _new_markers(outcome: progress.Outcome, expected: dict[str, int]) -> dict[str, int]:
+    """The revision markers the page takes over after an autosave: of the fields this save
+    stored (sent, or changed along with their source), and of sent fields it found
+    unchanged. Never of a field it did not send or refused: that marker stays where the
+    page loaded it, so an edit here after another tab's change is still seen as a conflict."""
+    refused = {key.split(".", 1)[0] for key in outcome.refused}
+    changed = set(outcome.result.changed)
+    return {
+        field_id: revision
+        for field_id, revision in outcome.result.revisions.items()
+        if field_id in changed or (field_id in expected and field_id not in refused)
+    }
 
 
 def _refused_texts(definition, refused, form) -> list[tuple[str, str]]:

@@ -14,7 +14,7 @@ The app uses (see docs/exercise-format.md for the format, docs/authoring.md for 
         (the typed values after a rejected post); scores: {exercise_id: {field_id: {dim: x}}};
         errors: {input key: [messages]} as returned by parse_answers.
     render_preview(exercise, answers=None, scores=None, lang=None) -> Markup
-    parse_answers(exercise, formdata, answers=None, lang=None) -> (values, errors)
+    parse_answers(exercise, formdata, answers=None, lang=None, only=None) -> (values, errors)
         formdata: werkzeug MultiDict (anything with getlist and iteration over keys).
         values: {field_id: value}; errors: {"field_id" or "group_id.N.sub_id": [messages]}.
     reads_other_answers(exercise) -> bool      # parse_answers needs `answers` to check it

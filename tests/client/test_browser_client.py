@@ -148,6 +148,46 @@ def test_a_field_another_tab_changed_is_a_conflict_when_edited_here(page, sanne_
     assert "Tekst uit het andere venster." in texts
 
 
+def test_after_the_idle_timeout_the_text_is_saved_once_logged_in_again(
+    page, sanne_in_browser, frozen, app
+):
+    page.goto("/me/exercises/self_image")
+    frozen.at = NOW + timedelta(minutes=app.config["IDLE_TIMEOUT_MINUTES"] + 5)
+    page.fill("#f-then_now", "Na de pauze getypt.")
+    status = page.locator("#save-status")
+    expect(status).to_contain_text("Niet opgeslagen")
+    page.fill("#f-own_words-1", "rustig")  # still logged out: the page says how to go on
+    expect(status).to_contain_text("Log in een ander tabblad opnieuw in")
+    other = page.context.new_page()
+    browser_login(other, "sanne@example.nl")
+    page.fill("#f-own_words-2", "precies")  # the old page's token is of the ended session
+    expect(status).to_contain_text("Opgeslagen om")
+    stored = answers.answers_for(_db.session, fresh(User, sanne_in_browser.id), "self_image")
+    assert stored["then_now"].value == "Na de pauze getypt."
+    assert stored["own_words"].value == ["rustig", "precies"]
+
+
+def test_after_the_idle_timeout_a_text_never_goes_into_another_account(
+    page, sanne_in_browser, frozen, app
+):
+    """A shared computer: Sanne walks away, Bram logs in on the same browser. Sanne's open
+    page must not save her text into Bram's account with his session."""
+    bram = make_user(Role.CLIENT, "bram@example.nl", "Bram", coach=sanne_in_browser.coach)
+    enroll(bram, opened=2)
+    page.goto("/me/exercises/self_image")
+    frozen.at = NOW + timedelta(minutes=app.config["IDLE_TIMEOUT_MINUTES"] + 5)
+    other = page.context.new_page()
+    browser_login(other, "bram@example.nl")
+    page.fill("#f-then_now", "Alleen van Sanne.")
+    status = page.locator("#save-status")
+    expect(status).to_contain_text("Niet opgeslagen")
+    page.fill("#f-own_words-1", "rustig")
+    expect(status).to_contain_text("Log in een ander tabblad opnieuw in")
+    _db.session.expire_all()
+    assert answers.answers_for(_db.session, fresh(User, bram.id), "self_image") == {}
+    assert page.input_value("#f-then_now") == "Alleen van Sanne."
+
+
 def test_changing_mail_days_and_pausing(page, sanne_in_browser):
     page.goto("/me/settings")
     assert "dinsdag 3 maart om 08:00" in page.inner_text(".next-up")

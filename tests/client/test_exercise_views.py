@@ -254,7 +254,9 @@ def test_an_autosave_of_one_field_reads_the_others_from_what_is_stored(client, d
     own choices must then be checked against the stored choices, not against nothing."""
     item = next(i for i in sanne.enrollment.items if i.exercise_id == "values")
     item.unlocked_at = NOW
-    answers.save_answers(db, sanne, "values", {"chosen": CHOSEN}, now=NOW)
+    answers.save_answers(
+        db, sanne, "values", {"chosen": {"selected": CHOSEN, "other": ""}}, now=NOW
+    )
     db.commit()
     login(client, "sanne@example.nl")
     url = "/me/exercises/values"
@@ -273,7 +275,72 @@ def test_an_autosave_of_one_field_reads_the_others_from_what_is_stored(client, d
     assert response.get_json()["changed"] == ["ranked"]
     stored = answers.answers_for(db, sanne, "values")
     assert stored["ranked"].value == ["learning", "calm", "autonomy", "balance", "honesty"]
-    assert stored["chosen"].value == CHOSEN  # not sent, so not touched
+    assert stored["chosen"].value == {"selected": CHOSEN, "other": ""}  # not sent: untouched
+
+
+def _open_with(db, client, sanne, exercise_id, *stored):
+    """Open `exercise_id` for Sanne with `stored` answers (dicts, saved in turn), log in,
+    and give the page's revision markers."""
+    item = next(i for i in sanne.enrollment.items if i.exercise_id == exercise_id)
+    item.unlocked_at = NOW
+    for values in stored:
+        answers.save_answers(db, sanne, exercise_id, values, now=NOW)
+    db.commit()
+    login(client, "sanne@example.nl")
+    html = client.get(f"/me/exercises/{exercise_id}").get_data(as_text=True)
+    return dict(re.findall(r'name="_rev-([a-z0-9_]+)" value="(\d+)"', html))
+
+
+def test_a_ranking_follows_its_choices_when_only_the_choices_are_sent(client, db, sanne, frozen):
+    """The autosave sends only what changed: unticking a value sends the choices alone. The
+    stored ranking then loses that value, as a full post of the page did; and the page
+    takes over the ranking's new revision, so its next edit is no conflict."""
+    chosen = {"selected": CHOSEN, "other": ""}
+    markers = _open_with(db, client, sanne, "values", {"chosen": chosen}, {"ranked": CHOSEN})
+    url = "/me/exercises/values"
+    new = [c for c in CHOSEN if c != "autonomy"] + ["security"]
+    data = MultiDict(
+        [("csrf_token", csrf_token(client, url)), ("_rev-chosen", markers["chosen"])]
+        + [("f.chosen", v) for v in new]
+    )
+    body = client.post(url, data=data, headers={"Accept": "application/json"}).get_json()
+    assert body["changed"] == ["chosen", "ranked"]
+    stored = answers.answers_for(db, sanne, "values")
+    assert stored["ranked"].value == [c for c in CHOSEN if c != "autonomy"]
+    assert body["revisions"] == {"chosen": 2, "ranked": 2}
+
+
+def test_a_pick_follows_a_renamed_entry_when_only_the_list_is_sent(client, db, sanne, frozen):
+    skills = ["plannen", "Excel", "koken", "luisteren", "uitleggen"]
+    markers = _open_with(
+        db, client, sanne, "skills", {"skills": skills}, {"favourite": ["Excel", "koken"]}
+    )
+    url = "/me/exercises/skills"
+    renamed = ["plannen", "Excel en Word", "koken", "luisteren", "uitleggen"]
+    data = MultiDict(
+        [("csrf_token", csrf_token(client, url)), ("_rev-skills", markers["skills"])]
+        + [("f.skills", v) for v in renamed]
+    )
+    assert client.post(url, data=data, headers={"Accept": "application/json"}).status_code == 200
+    stored = answers.answers_for(db, sanne, "skills")
+    assert stored["skills"].value == renamed
+    assert stored["favourite"].value == ["koken"]  # no longer a box on the page to untick
+
+
+def test_a_refused_field_keeps_the_marker_the_page_loaded(sanne_client, db, sanne):
+    """Another tab saved then_now since this page loaded it; this tab's text is refused (too
+    long). The answer gives no new marker for it, so the corrected text is a conflict that
+    keeps both texts, not an overwrite."""
+    answers.save_answers(db, sanne, "self_image", {"then_now": "Begin."}, now=NOW)
+    answers.save_answers(db, sanne, "self_image", {"then_now": "Ander venster."}, now=NOW)
+    db.commit()
+    data = {"csrf_token": csrf_token(sanne_client, URL), "_rev-then_now": "1"}
+    too_long = {**data, "f.then_now": "x" * 5001}
+    body = sanne_client.post(URL, data=too_long, headers={"Accept": "application/json"}).get_json()
+    assert "then_now" in body["errors"] and body["revisions"] == {}
+    fixed = {**data, "f.then_now": "Dit venster."}
+    body = sanne_client.post(URL, data=fixed, headers={"Accept": "application/json"}).get_json()
+    assert body["conflicts"] == ["then_now"]
 
 
 def test_an_autosave_with_only_the_flag_keeps_every_answer(sanne_client, db, sanne):

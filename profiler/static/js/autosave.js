@@ -23,6 +23,7 @@
   var busy = false;
   var again = false;
   var dirty = false;
+  var tokenStale = false;
   var REV = "_rev-";
 
   /* The field id of an answer input ("f.<field>" or "f.<field>.<part>"), else null. */
@@ -84,12 +85,10 @@
     return input ? input.value : "";
   }
 
-  /* The new revision of each field this save sent (the server answers no others). */
-  function setRevisions(revisions, sent) {
+  /* The revision markers the server gives back: of the fields it stored, never of one it
+   * refused or was not sent (see _new_markers in profiler/client/views.py). */
+  function setRevisions(revisions) {
     Object.keys(revisions || {}).forEach(function (fieldId) {
-      if (sent.indexOf(fieldId) === -1) {
-        return;
-      }
       var input = form.querySelector('input[name="_rev-' + fieldId + '"]');
       if (input) {
         input.value = String(revisions[fieldId]);
@@ -119,9 +118,34 @@
     });
   }
 
-  function failed() {
+  /* After a logout (the idle timeout) and a new login in another tab, this page's CSRF
+   * token belongs to the old session: every save would be refused. Take the token from a
+   * fresh copy of the page; false while still logged out (the page then redirects to the
+   * login page, whose token is no use here), and false when someone else logged in on this
+   * browser: this page's text must never be saved into their account. */
+  function refreshToken() {
+    return window
+      .fetch(form.action, { credentials: "same-origin", headers: { Accept: "text/html" } })
+      .then(function (response) {
+        if (!response.ok || response.redirected) {
+          return false;
+        }
+        return response.text().then(function (html) {
+          var match = /name="csrf_token" value="([^"]+)"/.exec(html);
+          var owner = /data-owner="([^"]+)"/.exec(html);
+          var input = form.querySelector('input[name="csrf_token"]');
+          if (!match || !input || !owner || owner[1] !== form.getAttribute("data-owner")) {
+            return false;
+          }
+          input.value = match[1];
+          return true;
+        });
+      });
+  }
+
+  function failed(message) {
     dirty = true;
-    show("failed", text("failed"));
+    show("failed", message || text("failed"));
     window.clearTimeout(retryTimer);
     retryTimer = window.setTimeout(save, RETRY);
   }
@@ -130,6 +154,24 @@
     window.clearTimeout(timer);
     if (busy) {
       again = true;
+      return;
+    }
+    if (tokenStale) {
+      busy = true;
+      refreshToken()
+        .then(function (fresh) {
+          busy = false;
+          if (fresh) {
+            tokenStale = false;
+            save();
+          } else {
+            failed(text("logged-out"));
+          }
+        })
+        .catch(function () {
+          busy = false;
+          failed();
+        });
       return;
     }
     busy = true;
@@ -163,13 +205,13 @@
       .then(function (result) {
         var body = result.body || {};
         if (!result.ok) {
-          failed();
-          if (body.error && status) {
-            status.textContent = text("failed") + " " + body.error;
-          }
+          // Refused for the session (logged out, or a token of an ended session): get a
+          // fresh token before the next try, so the text is saved after a new login.
+          tokenStale = Boolean(body.csrf || body.login);
+          failed(body.error ? text("failed") + " " + body.error : "");
           return;
         }
-        setRevisions(body.revisions, changed);
+        setRevisions(body.revisions);
         markErrors(body.errors);
         var refused = Object.keys(body.errors || {}).map(function (key) {
           return key.split(".")[0];
@@ -179,6 +221,9 @@
             saved[id] = now[id] || "";
           }
         });
+        if (refused.length) {
+          dirty = true; // the refused text is only on this page: warn before leaving it
+        }
         var state = body.conflicts && body.conflicts.length ? "conflict" : "saved";
         if (body.errors && Object.keys(body.errors).length) {
           state = "invalid";
@@ -187,7 +232,9 @@
         }
         show(state, body.message || text("saved"));
       })
-      .catch(failed)
+      .catch(function () {
+        failed();
+      })
       .then(function () {
         busy = false;
         if (again) {
