@@ -81,13 +81,14 @@ def autosave_form(html: str, field_id: str) -> tuple[list[tuple[str, str]], str]
     """What the browser's autosave (profiler/static/js/autosave.js) posts besides the typed
     field and its revision marker, and that marker's value on the page.
 
-    The pairs are the form without the answers that did not change (the CSRF token, the
-    coach flag's note) and `autosave=1`.
+    The pairs are the rest of the form, every answer with its revision marker, the CSRF
+    token and the coach flag's note, and `autosave=1`.
     """
     parser = FormFields()
     parser.feed(html)
-    rev = next((v for k, v in parser.pairs if k == f"_rev-{field_id}"), None)
-    pairs = [(k, v) for k, v in parser.pairs if not k.startswith(("f.", "_rev-"))]
+    typed = (f"f.{field_id}", f"_rev-{field_id}")
+    rev = next((v for k, v in parser.pairs if k == typed[1]), None)
+    pairs = [(k, v) for k, v in parser.pairs if k not in typed]
     if rev is None or not any(k == "csrf_token" for k, _ in pairs):
         raise RuntimeError("the exercise page has no autosave form with a CSRF token")
     return [*pairs, ("autosave", "1")], rev
@@ -98,7 +99,7 @@ def autosave_session(cookie: str, html: str, field_id: str) -> WrkSession:
 
     `autosave_form`'s pairs, then `_rev-<field_id>=` (the revision the connection last got
     back) and `f.<field_id>=` with a text that wrk makes different in every request, as
-    typing does. URL-encoded, as the browser sends it.
+    typing does. URL-encoded, as the browser sends it (the whole form: 26 fields here).
     """
     pairs, rev = autosave_form(html, field_id)
     head = "&".join(f"{quote_plus(k)}={quote_plus(v)}" for k, v in pairs)

@@ -60,12 +60,12 @@ def profile(args: argparse.Namespace, db_url: str) -> int:
         html = client.get(path).get_data(as_text=True)
 
         field = data.field_id
-        # What the browser's autosave posts after typing in one field (as bench_web.py)
+        # What the browser's autosave posts after typing in one field: the whole form
         form, rev = autosave_form(html, field) if args.post else ([], "0")
         seen = [int(rev)]
 
         def once(i: int):
-            if args.post:  # what the browser's autosave sends: the field and its revision
+            if args.post:  # the form with the typed field and the revision it last got
                 typed = [(f"_rev-{field}", str(seen[0])), (f"f.{field}", f"tekst {i}")]
                 response = client.post(
                     path,

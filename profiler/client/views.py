@@ -19,6 +19,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy.exc import IntegrityError
 
 from .. import accounts, checkins, clock, data_export, plan_changes, plan_view
@@ -249,17 +250,24 @@ def _submit_with_retry(item, definition, submission, now) -> progress.Outcome:
 
 
 def _new_markers(outcome: progress.Outcome, expected: dict[str, int]) -> dict[str, int]:
-    """The revision markers the page takes over after an autosave: of the fields this save
-    stored (sent, or changed along with their source), and of sent fields it found
-    unchanged. Never of a field it did not send or refused: that marker stays where the
-    page loaded it, so an edit here after another tab's change is still seen as a conflict."""
+    """The revision markers the page takes over after an autosave: of the fields it sent,
+    except the ones this save refused (a text too long). A refused field's marker stays
+    where the page loaded it: an edit here after another tab's change is still a conflict."""
     refused = {key.split(".", 1)[0] for key in outcome.refused}
-    changed = set(outcome.result.changed)
     return {
         field_id: revision
         for field_id, revision in outcome.result.revisions.items()
-        if field_id in changed or (field_id in expected and field_id not in refused)
+        if field_id in expected and field_id not in refused
     }
+
+
+@bp.get("/session")
+@role_required(Role.CLIENT)
+def autosave_session():
+    """Who is logged in, and a CSRF token of this session: after a new login in another tab,
+    an open exercise page takes the token to save its text, if the page is this person's
+    (autosave.js). Reads and changes nothing else; logged out, the answer is a 401."""
+    return jsonify(owner=current_user.id, csrf_token=generate_csrf())
 
 
 def _refused_texts(definition, refused, form) -> list[tuple[str, str]]:

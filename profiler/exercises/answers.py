@@ -24,33 +24,19 @@ def parse_answers(
 
     Pass the client's `answers` (exercise id -> field id -> value) so that rank and pick
     values are limited to the entries of the earlier answer they read from. With `only`
-    (field ids), only those fields are read from the form, as when the autosave posts just
-    the fields that changed. A field of this exercise that was not posted is then taken from
-    `answers`; and when a posted field is the source of one that was not (the choices of a
-    ranking, the skills of a pick), the stored answer of that one follows the new source:
-    an entry no longer there is dropped from it, and the result is among the values.
+    (field ids), only those fields are read from the form (the ones whose revision markers
+    were posted); a field of this exercise that was not posted is taken from `answers` where
+    another field reads from it.
     """
     lang = lang or exercise.lang
     fields = [f for f in exercise.input_fields if only is None or f.id in only]
     values = {field.id: field.parse(formdata) for field in fields}
     if answers is not None and reads_other_answers(exercise):
-        own = {**answers.get(exercise.id, {}), **values}
-        everything = {**answers, exercise.id: own}
-        for field in exercise.input_fields:
-            if not _reads_entries(field):
-                continue
-            if field.id in values:
+        everything = {**answers, exercise.id: {**answers.get(exercise.id, {}), **values}}
+        for field in fields:
+            if _reads_entries(field):
                 allowed = {value for value, _ in field.source_entries(everything)}
                 values[field.id] = _restrict(values[field.id], allowed)
-            elif (
-                field.source_exercise == exercise.id
-                and field.source_id in values
-                and own.get(field.id) is not None
-            ):
-                allowed = {value for value, _ in field.source_entries(everything)}
-                kept = _restrict(own[field.id], allowed)
-                if kept != own[field.id]:
-                    values[field.id] = kept
     errors: dict[str, list[str]] = {}
     for field in fields:
         errors |= field.check(values[field.id], lang)

@@ -278,55 +278,6 @@ def test_an_autosave_of_one_field_reads_the_others_from_what_is_stored(client, d
     assert stored["chosen"].value == {"selected": CHOSEN, "other": ""}  # not sent: untouched
 
 
-def _open_with(db, client, sanne, exercise_id, *stored):
-    """Open `exercise_id` for Sanne with `stored` answers (dicts, saved in turn), log in,
-    and give the page's revision markers."""
-    item = next(i for i in sanne.enrollment.items if i.exercise_id == exercise_id)
-    item.unlocked_at = NOW
-    for values in stored:
-        answers.save_answers(db, sanne, exercise_id, values, now=NOW)
-    db.commit()
-    login(client, "sanne@example.nl")
-    html = client.get(f"/me/exercises/{exercise_id}").get_data(as_text=True)
-    return dict(re.findall(r'name="_rev-([a-z0-9_]+)" value="(\d+)"', html))
-
-
-def test_a_ranking_follows_its_choices_when_only_the_choices_are_sent(client, db, sanne, frozen):
-    """The autosave sends only what changed: unticking a value sends the choices alone. The
-    stored ranking then loses that value, as a full post of the page did; and the page
-    takes over the ranking's new revision, so its next edit is no conflict."""
-    chosen = {"selected": CHOSEN, "other": ""}
-    markers = _open_with(db, client, sanne, "values", {"chosen": chosen}, {"ranked": CHOSEN})
-    url = "/me/exercises/values"
-    new = [c for c in CHOSEN if c != "autonomy"] + ["security"]
-    data = MultiDict(
-        [("csrf_token", csrf_token(client, url)), ("_rev-chosen", markers["chosen"])]
-        + [("f.chosen", v) for v in new]
-    )
-    body = client.post(url, data=data, headers={"Accept": "application/json"}).get_json()
-    assert body["changed"] == ["chosen", "ranked"]
-    stored = answers.answers_for(db, sanne, "values")
-    assert stored["ranked"].value == [c for c in CHOSEN if c != "autonomy"]
-    assert body["revisions"] == {"chosen": 2, "ranked": 2}
-
-
-def test_a_pick_follows_a_renamed_entry_when_only_the_list_is_sent(client, db, sanne, frozen):
-    skills = ["plannen", "Excel", "koken", "luisteren", "uitleggen"]
-    markers = _open_with(
-        db, client, sanne, "skills", {"skills": skills}, {"favourite": ["Excel", "koken"]}
-    )
-    url = "/me/exercises/skills"
-    renamed = ["plannen", "Excel en Word", "koken", "luisteren", "uitleggen"]
-    data = MultiDict(
-        [("csrf_token", csrf_token(client, url)), ("_rev-skills", markers["skills"])]
-        + [("f.skills", v) for v in renamed]
-    )
-    assert client.post(url, data=data, headers={"Accept": "application/json"}).status_code == 200
-    stored = answers.answers_for(db, sanne, "skills")
-    assert stored["skills"].value == renamed
-    assert stored["favourite"].value == ["koken"]  # no longer a box on the page to untick
-
-
 def test_a_refused_field_keeps_the_marker_the_page_loaded(sanne_client, db, sanne):
     """Another tab saved then_now since this page loaded it; this tab's text is refused (too
     long). The answer gives no new marker for it, so the corrected text is a conflict that
@@ -356,3 +307,11 @@ def test_an_autosave_with_only_the_flag_keeps_every_answer(sanne_client, db, san
     item = next(i for i in sanne.enrollment.items if i.exercise_id == "self_image")
     db.refresh(item)
     assert item.flagged and item.flag_note == "Vraag"
+
+
+def test_the_autosave_asks_who_is_logged_in_without_changing_anything(sanne_client, sanne, app):
+    """After a new login the page takes a token of the new session, if it is the same person."""
+    body = sanne_client.get("/me/session", headers={"Accept": "application/json"}).get_json()
+    assert body["owner"] == sanne.id and body["csrf_token"]
+    logged_out = app.test_client().get("/me/session", headers={"Accept": "application/json"})
+    assert logged_out.status_code == 401 and logged_out.get_json()["login"] is True

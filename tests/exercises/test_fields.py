@@ -390,3 +390,18 @@ def test_input_names_never_start_with_underscore_or_clash_with_csrf(make_exercis
     names = set(re.findall(r'<(?:input|select|textarea)[^>]* name="([^"]+)"', html))
     assert names and all(name.startswith("f.") for name in names)
     assert "csrf_token" not in names
+
+
+def test_a_group_that_is_not_required_may_stay_empty_but_keeps_its_minimum(make_exercise):
+    """`min` without `required`, as in "Wat mijn belangrijkste waarden betekenen": empty is
+    fine (so the autosave of the steps before it stores everything), and once entries are
+    there, the minimum counts. Required, empty is "Vul dit in." as for other fields."""
+    optional = make_exercise(
+        GROUP.replace("required: true\nfields", "fields").replace("min: 1", "min: 2")
+    ).field("jobs")
+    assert optional.check([], "nl") == {}
+    assert list(optional.check([{"employer": "Bakkerij"}], "nl").values()) == [
+        ["Vul minstens 2 keer 'Baan' in."]
+    ]
+    required = make_exercise(GROUP).field("jobs")
+    assert required.check([], "nl") == {"jobs": ["Vul dit in."]}

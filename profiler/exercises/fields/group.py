@@ -96,7 +96,8 @@ class GroupField(Field):
     def count_messages(self, entries: list[dict[str, Any]], lang: str) -> list[str]:
         """Messages about the number of entries."""
         entry = self.entry_label or say("entry", lang)
-        needed = max(self.min, 1) if self.required else self.min
+        # Not required: empty is fine (as for a list), the minimum counts once there are entries.
+        needed = max(self.min, 1) if self.required else (self.min if entries else 0)
         if len(entries) < needed:
             return [
                 say("too_few_entries", lang, min=needed, entry=entry)

@@ -1,11 +1,10 @@
 /* Autosave for exercise forms (progressive enhancement; the form works without it).
  *
- * Posts to the same URL with Accept: application/json and the CSRF token, a moment after
- * the client stops typing: only the answers that changed since the last save (each with its
- * revision marker), and the rest of the form (the token, the coach flag and its note).
- * URL-encoded, as a plain form is: a phone sends a few hundred bytes, not the whole form.
- * Shows the result in an aria-live region. Never touches what the client typed: on failure
- * the text stays, is still unsaved, and we try again.
+ * Posts the same form to the same URL with Accept: application/json and the CSRF token, a
+ * moment after the client stops typing: URL-encoded, as the form itself posts (multipart
+ * would put every answer under a 500 KB limit per part and answer a long paste with "file
+ * too large"). Shows the result in an aria-live region. Never touches what the client
+ * typed: on failure the text stays and we try again.
  */
 (function () {
   "use strict";
@@ -24,42 +23,7 @@
   var again = false;
   var dirty = false;
   var tokenStale = false;
-  var REV = "_rev-";
-
-  /* The field id of an answer input ("f.<field>" or "f.<field>.<part>"), else null. */
-  function fieldOf(name) {
-    return name.indexOf("f.") === 0 ? name.slice(2).split(".")[0] : null;
-  }
-
-  /* Field id -> its inputs' names and values as one string, to compare with the last save. */
-  function answers(data) {
-    var found = {};
-    data.forEach(function (value, name) {
-      var id = fieldOf(name);
-      if (id !== null) {
-        found[id] = (found[id] || "") + name + "=" + encodeURIComponent(value) + "&";
-      }
-    });
-    return found;
-  }
-
-  function fieldIds() {
-    var markers = form.querySelectorAll('input[name^="' + REV + '"]');
-    return Array.prototype.map.call(markers, function (input) {
-      return input.name.slice(REV.length);
-    });
-  }
-
-  /* What the page holds now counts as saved, except a field the server gave back with an
-   * error: its text was not stored, so the next save sends it again. */
-  var saved = {};
-  var shown = answers(new FormData(form));
-  fieldIds().forEach(function (id) {
-    var wrapper = document.getElementById("f-" + id + "-field");
-    if (!wrapper || !wrapper.querySelector(".field__error")) {
-      saved[id] = shown[id] || "";
-    }
-  });
+  var stopped = false;
 
   function text(name) {
     return status ? status.getAttribute("data-" + name) || "" : "";
@@ -85,8 +49,8 @@
     return input ? input.value : "";
   }
 
-  /* The revision markers the server gives back: of the fields it stored, never of one it
-   * refused or was not sent (see _new_markers in profiler/client/views.py). */
+  /* The revision markers the server gives back: never of a field it refused (see
+   * _new_markers in profiler/client/views.py). */
   function setRevisions(revisions) {
     Object.keys(revisions || {}).forEach(function (fieldId) {
       var input = form.querySelector('input[name="_rev-' + fieldId + '"]');
@@ -119,26 +83,28 @@
   }
 
   /* After a logout (the idle timeout) and a new login in another tab, this page's CSRF
-   * token belongs to the old session: every save would be refused. Take the token from a
-   * fresh copy of the page; false while still logged out (the page then redirects to the
-   * login page, whose token is no use here), and false when someone else logged in on this
-   * browser: this page's text must never be saved into their account. */
+   * token belongs to the old session: every save would be refused. Ask who is logged in now
+   * (a request that reads and changes nothing else) and take that session's token when it
+   * is this page's owner: "fresh". "out" while nobody is logged in (try again later);
+   * "other" when someone else logged in on this browser: this page's text must never be
+   * saved into their account, and it stops trying. */
   function refreshToken() {
     return window
-      .fetch(form.action, { credentials: "same-origin", headers: { Accept: "text/html" } })
+      .fetch(form.getAttribute("data-session"), {
+        credentials: "same-origin",
+        headers: { Accept: "application/json" }
+      })
       .then(function (response) {
-        if (!response.ok || response.redirected) {
-          return false;
+        if (!response.ok) {
+          return "out";
         }
-        return response.text().then(function (html) {
-          var match = /name="csrf_token" value="([^"]+)"/.exec(html);
-          var owner = /data-owner="([^"]+)"/.exec(html);
+        return response.json().then(function (body) {
           var input = form.querySelector('input[name="csrf_token"]');
-          if (!match || !input || !owner || owner[1] !== form.getAttribute("data-owner")) {
-            return false;
+          if (String(body.owner) !== form.getAttribute("data-owner") || !input) {
+            return "other";
           }
-          input.value = match[1];
-          return true;
+          input.value = body.csrf_token;
+          return "fresh";
         });
       });
   }
@@ -147,7 +113,9 @@
     dirty = true;
     show("failed", message || text("failed"));
     window.clearTimeout(retryTimer);
-    retryTimer = window.setTimeout(save, RETRY);
+    if (!stopped) {
+      retryTimer = window.setTimeout(save, RETRY);
+    }
   }
 
   function save() {
@@ -156,14 +124,21 @@
       again = true;
       return;
     }
+    if (stopped) {
+      failed(text("someone-else"));
+      return;
+    }
     if (tokenStale) {
       busy = true;
       refreshToken()
-        .then(function (fresh) {
+        .then(function (state) {
           busy = false;
-          if (fresh) {
+          if (state === "fresh") {
             tokenStale = false;
             save();
+          } else if (state === "other") {
+            stopped = true;
+            failed(text("someone-else"));
           } else {
             failed(text("logged-out"));
           }
@@ -177,17 +152,9 @@
     busy = true;
     dirty = false;
     show("pending", text("saving"));
-    var data = new FormData(form);
-    var now = answers(data);
-    var changed = fieldIds().filter(function (id) {
-      return (now[id] || "") !== saved[id];
-    });
     var sent = new URLSearchParams();
-    data.forEach(function (value, name) {
-      var id = name.indexOf(REV) === 0 ? name.slice(REV.length) : fieldOf(name);
-      if (id === null || changed.indexOf(id) !== -1) {
-        sent.append(name, value);
-      }
+    new FormData(form).forEach(function (value, name) {
+      sent.append(name, value);
     });
     sent.append("autosave", "1");
     window
@@ -213,15 +180,7 @@
         }
         setRevisions(body.revisions);
         markErrors(body.errors);
-        var refused = Object.keys(body.errors || {}).map(function (key) {
-          return key.split(".")[0];
-        });
-        changed.forEach(function (id) {
-          if (refused.indexOf(id) === -1) {
-            saved[id] = now[id] || "";
-          }
-        });
-        if (refused.length) {
+        if (body.errors && Object.keys(body.errors).length) {
           dirty = true; // the refused text is only on this page: warn before leaving it
         }
         var state = body.conflicts && body.conflicts.length ? "conflict" : "saved";
