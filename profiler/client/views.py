@@ -266,7 +266,8 @@ def _new_markers(outcome: progress.Outcome, expected: dict[str, int]) -> dict[st
 def autosave_session():
     """Who is logged in, and a CSRF token of this session: after a new login in another tab,
     an open exercise page takes the token to save its text, if the page is this person's
-    (autosave.js). Reads and changes nothing else; logged out, the answer is a 401."""
+    (autosave.js). Apart from the session's own activity time it reads and changes nothing
+    (no comment is marked read); logged out, the answer is a 401, not the login page."""
     return jsonify(owner=current_user.id, csrf_token=generate_csrf())
 
 
