@@ -48,11 +48,19 @@ class FormFields(HTMLParser):
         self.in_form = False
         self.textarea: str | None = None
         self.text = ""
+        self.select: str | None = None  # a <select>'s name until its selected option is seen
+        self.first_option: str | None = None
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
         a = dict(attrs)
         if tag == "form" and "data-autosave" in a:
             self.in_form = True
+        if tag == "option" and self.select is not None:
+            if "selected" in a:
+                self.pairs.append((self.select, a.get("value") or ""))
+                self.select = None
+            elif self.first_option is None:
+                self.first_option = a.get("value") or ""
         if not self.in_form or not a.get("name") or "disabled" in a:
             return
         if tag == "input":
@@ -64,12 +72,17 @@ class FormFields(HTMLParser):
             self.pairs.append((a["name"], a.get("value") or ("on" if kind == "checkbox" else "")))
         elif tag == "textarea":
             self.textarea, self.text = a["name"], ""
+        elif tag == "select":
+            self.select, self.first_option = a["name"], None
 
     def handle_data(self, data: str) -> None:
         if self.textarea is not None:
             self.text += data
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "select" and self.select is not None:  # none selected: the first option
+            self.pairs.append((self.select, self.first_option or ""))
+            self.select = None
         if tag == "textarea" and self.textarea is not None:
             self.pairs.append((self.textarea, self.text.lstrip("\n")))
             self.textarea = None
