@@ -22,7 +22,9 @@ from .checks import (
 )
 from .world import World
 
-SKIP_ENDPOINTS = {"static", "healthz", "auth.logout"}
+# Not pages: JSON for scripts and monitoring (`client.autosave_session` answers autosave.js
+# after a new login), files, and the logout.
+SKIP_ENDPOINTS = {"static", "healthz", "auth.logout", "client.autosave_session"}
 # Links with the same endpoint are the same template with other data; a few of each is enough
 # for the generic pages, but every exercise a client can open is checked (each has its own
 # field types).
