@@ -168,8 +168,7 @@ def exercise(exercise_id: str):
         else None
     )
     # Only fields the page actually sent (each carries its revision marker) are read and
-    # saved: a post without a field must never empty its stored answer, and the autosave
-    # sends only the fields that changed.
+    # saved: a post without a field must never empty its stored answer.
     expected = _expected(request.form)
     values, errors = engine.parse_answers(definition, request.form, everything, lang, only=expected)
     blanks = engine.blank_entries_requested(definition, request.form)

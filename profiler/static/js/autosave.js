@@ -10,8 +10,7 @@
   "use strict";
 
   var form = document.querySelector("form[data-autosave]");
-  if (!form || !window.fetch || !window.FormData || !window.URLSearchParams ||
-      !window.FormData.prototype.forEach) {
+  if (!form || !window.fetch || !window.FormData || !window.URLSearchParams) {
     return;
   }
   var status = document.getElementById(form.getAttribute("data-status") || "");
@@ -152,10 +151,7 @@
     busy = true;
     dirty = false;
     show("pending", text("saving"));
-    var sent = new URLSearchParams();
-    new FormData(form).forEach(function (value, name) {
-      sent.append(name, value);
-    });
+    var sent = new URLSearchParams(new FormData(form));
     sent.append("autosave", "1");
     window
       .fetch(form.action, {
@@ -180,11 +176,12 @@
         }
         setRevisions(body.revisions);
         markErrors(body.errors);
-        if (body.errors && Object.keys(body.errors).length) {
+        var invalid = Boolean(body.errors && Object.keys(body.errors).length);
+        if (invalid) {
           dirty = true; // the refused text is only on this page: warn before leaving it
         }
         var state = body.conflicts && body.conflicts.length ? "conflict" : "saved";
-        if (body.errors && Object.keys(body.errors).length) {
+        if (invalid) {
           state = "invalid";
         } else if (body.stale && body.stale.length && state === "saved") {
           state = "conflict";
