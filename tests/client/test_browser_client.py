@@ -146,6 +146,35 @@ def test_a_huge_pasted_text_gets_the_length_message_not_a_file_error(page, sanne
     assert len(page.input_value("#f-then_now")) == 600_000
 
 
+def leaving_asks(page) -> bool:
+    """Whether leaving the page now asks first (the browser's beforeunload dialog)."""
+    asked: list[str] = []
+
+    def answer(dialog) -> None:
+        asked.append(dialog.type)
+        dialog.accept()
+
+    page.on("dialog", answer)
+    page.goto("/me")
+    page.remove_listener("dialog", answer)
+    return asked == ["beforeunload"]
+
+
+def test_leaving_with_a_refused_text_asks_first(page, sanne_in_browser):
+    """A text the save refused is only on the page: leaving warns, as with unsaved typing."""
+    page.goto("/me/exercises/self_image")
+    page.fill("#f-then_now", "x" * 5001)
+    expect(page.locator("#save-status")).to_have_class(re.compile("save-status--invalid"))
+    assert leaving_asks(page)
+
+
+def test_leaving_after_a_save_does_not_ask(page, sanne_in_browser):
+    page.goto("/me/exercises/self_image")
+    page.fill("#f-then_now", "Ik ben rustiger geworden.")
+    expect(page.locator("#save-status")).to_have_class(re.compile("save-status--saved"))
+    assert not leaving_asks(page)
+
+
 def test_a_field_another_tab_changed_is_a_conflict_when_edited_here(page, sanne_in_browser):
     """Tab A keeps the revision it loaded for a field it did not send, so its later edit of
     that field is seen as a conflict: both texts are kept, none is overwritten unseen."""
