@@ -9,6 +9,7 @@ import pytest
 from tests.conftest import ROOT, SHOTS
 
 from .checks import BLOCKING, horizontal_overflow, run_axe, watch
+from .conftest import role_page
 from .validation import validate_html
 
 pytestmark = pytest.mark.browser
@@ -26,22 +27,17 @@ def test_the_static_pages_are_valid_html():
 
 @pytest.mark.parametrize("page_file", PAGES, ids=lambda p: p.name)
 @pytest.mark.parametrize("width", [320, 1280])
-def test_a_static_page_is_accessible_styled_and_fits(
-    browser, live_server, axe_script, page_file, width
-):
-    context = browser.new_context(
-        base_url=live_server.url, viewport={"width": width, "height": 900}, locale="nl-NL"
-    )
-    context.add_init_script(axe_script)
-    page = context.new_page()
-    problems = watch(page)
-    page.goto(f"/static/errors/{page_file.name}")
-    assert not problems, problems  # its stylesheet and icon load from /static/ as nginx serves them
-    assert page.evaluate("getComputedStyle(document.querySelector('.panel')).borderRadius") != "0px"
-    assert horizontal_overflow(page) == 0
-    assert [str(v) for v in run_axe(page) if v.impact in BLOCKING] == []
-    assert page.get_attribute("html", "lang") == "nl"
-    assert page.get_attribute(".panel[lang=en]", "lang") == "en"  # English read as English
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"static-{page_file.stem}-{width}.png"), full_page=True)
-    context.close()
+def test_a_static_page_is_accessible_styled_and_fits(browser, site, axe_script, page_file, width):
+    viewport = {"width": width, "height": 900}
+    with role_page(browser, site, "anonymous", axe=axe_script, viewport=viewport) as page:
+        problems = watch(page)
+        page.goto(f"/static/errors/{page_file.name}")
+        assert not problems, problems  # stylesheet and icon load from /static/, as nginx serves
+        style = "getComputedStyle(document.querySelector('.panel')).borderRadius"
+        assert page.evaluate(style) != "0px"
+        assert horizontal_overflow(page) == 0
+        assert [str(v) for v in run_axe(page) if v.impact in BLOCKING] == []
+        assert page.get_attribute("html", "lang") == "nl"
+        assert page.get_attribute(".panel[lang=en]", "lang") == "en"  # English read as English
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"static-{page_file.stem}-{width}.png"), full_page=True)
