@@ -213,6 +213,11 @@ def short_date(value: date | datetime | None, tz: str | None = None) -> str:
     return _day_text(day, "medium", _babel_locale())
 
 
+def stored_day(iso: str) -> str:
+    """ "1 apr. 2026" for a day kept as ISO text (the audit log's details)."""
+    return short_date(date.fromisoformat(iso))
+
+
 def clock_time(value: datetime, tz: str | None = None) -> str:
     """ "08:05": the time of day in the user's time zone, 24 hours, as Babel's "HH:mm"."""
     return _local(value, tz).strftime("%H:%M")

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from ..i18n import short_date
+from ..i18n import stored_day
 from ..models import AuditEvent, User
 from .wording import weekdays_text
 
@@ -43,7 +43,7 @@ def describe(event: AuditEvent, title_of: Callable[[str], str]) -> str:
     if action == "plan.paused":
         text = _("Gepauzeerd")
         if d.get("until"):
-            text += " " + _("tot %(day)s", day=short_date(date.fromisoformat(d["until"])))
+            text += " " + _("tot %(day)s", day=stored_day(d["until"]))
         if d.get("reason"):
             text += " " + _("(reden: %(reason)s)", reason=d["reason"])
         return text
@@ -79,7 +79,7 @@ def describe(event: AuditEvent, title_of: Callable[[str], str]) -> str:
         return _("Vooruitwerken toegestaan") if d.get("allowed") else _("Vooruitwerken uitgezet")
     if action == "plan.next_session":
         if d.get("day"):
-            day = short_date(date.fromisoformat(d["day"]))
+            day = stored_day(d["day"])
             return _("Volgend gesprek gepland op %(day)s", day=day)
         return _("Geplande gesprekdatum gewist")
     return _("Plan aangepast")  # a change this version does not name yet: never a raw code

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..i18n import short_date
+from ..i18n import stored_day
 from ..models import AuditEvent, User
 
 # What someone else did, after their name ("Karin (coach)" / "bekeek je overzicht").
@@ -96,7 +95,7 @@ def what_happened(event: AuditEvent, title_of: Callable[[str], str]) -> str:
         return str(PLAN_LABELS[action]) % {"title": title}
     if action == "plan.paused":
         if detail.get("until"):
-            day = short_date(date.fromisoformat(detail["until"]))
+            day = stored_day(detail["until"])
             return _("zette je training op pauze tot %(day)s", day=day)
         return _("zette je training op pauze")
     if action == "plan.moved":
@@ -118,7 +117,7 @@ def what_happened(event: AuditEvent, title_of: Callable[[str], str]) -> str:
         return _("zette vooruitwerken voor je uit")
     if action == "plan.next_session":
         if detail.get("day"):
-            day = short_date(date.fromisoformat(detail["day"]))
+            day = stored_day(detail["day"])
             return _("plande jullie volgende gesprek op %(day)s", day=day)
         return _("haalde de datum van jullie volgende gesprek weg")
     return str(ACTION_LABELS["plan.changed"])  # a change this version does not name yet
