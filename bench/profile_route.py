@@ -86,10 +86,19 @@ def profile(args: argparse.Namespace, db_url: str) -> int:
             def record(conn, cursor, statement, *rest):
                 statements.append(" ".join(statement.split())[:160])
 
-            event.listen(db.engine, "before_cursor_execute", record)
+            def marker(name: str):
+                return lambda conn: statements.append(name.upper())
+
+            # BEGIN and COMMIT too: on PostgreSQL each is a round trip of its own
+            listeners = [("before_cursor_execute", record)] + [
+                (name, marker(name)) for name in ("begin", "commit", "rollback")
+            ]
+            for name, listener in listeners:
+                event.listen(db.engine, name, listener)
             once(-1)  # a text of its own: the same text again would change nothing
-            event.remove(db.engine, "before_cursor_execute", record)
-            print(f"{len(statements)} statements:")
+            for name, listener in listeners:
+                event.remove(db.engine, name, listener)
+            print(f"{len(statements)} statements and transaction steps:")
             print("\n".join(f"  {s}" for s in statements))
         start, cpu = time.perf_counter(), time.process_time()
         profiler = cProfile.Profile()
