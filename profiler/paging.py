@@ -81,7 +81,7 @@ def requested(value: str | None) -> int:
     return max(int(text), 1)
 
 
-def _clamped(number: int, total: int, size: int) -> int:
+def clamped(number: int, total: int, size: int) -> int:
     """`number` moved into the pages that `total` rows make (1 for none)."""
     if size < 1:
         raise ValueError("page size must be at least 1")
@@ -90,7 +90,7 @@ def _clamped(number: int, total: int, size: int) -> int:
 
 def page_of(rows: Sequence[T], number: int, size: int) -> Page[T]:
     """Page `number` of `rows`, clamped to the pages that exist."""
-    number = _clamped(number, len(rows), size)
+    number = clamped(number, len(rows), size)
     start = (number - 1) * size
     return Page(list(rows[start : start + size]), number, size, len(rows))
 
@@ -102,7 +102,7 @@ def page_of_query(session: Session, query: Select[Any], number: int, size: int) 
     A query of one entity or one column gives the objects or values; otherwise the rows.
     """
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    number = _clamped(number, total or 0, size)
+    number = clamped(number, total or 0, size)
     window = query.limit(size).offset((number - 1) * size)
     result = session.execute(window)
     items = list(result.scalars() if len(query.column_descriptions) == 1 else result)
