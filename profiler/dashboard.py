@@ -184,7 +184,7 @@ def _filtered(session: Session, coach: User, now: datetime, chosen: Choices):
 def _client_rows(session: Session, coach: User, now: datetime, chosen: Choices):
     """One row per client the coach may see: the latest enrollment, the status, the last
     activity (the client's own or their last answer), new answers and the attention reason;
-    the plan-item counts too when the sort needs them."""
+    and, when the order is on progress or flags, the value to sort on."""
     latest = (  # each client's latest enrollment (a hash join on PostgreSQL)
         select(Enrollment.client_id, func.max(Enrollment.id).label("enrollment_id"))
         .group_by(Enrollment.client_id)
