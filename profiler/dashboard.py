@@ -15,7 +15,7 @@ read for the shown clients only; an order on them is worked out inside the sorti
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -158,7 +158,7 @@ def _built(session: Session, query, chosen: Choices) -> list[ClientRow]:
             status=r.status,
             enrollment_id=r.enrollment_id,
             new_answers=int(r.new_answers or 0),
-            last_activity_at=_aware(r.last_activity_at),
+            last_activity_at=r.last_activity_at,
             next_session_on=r.next_session_on,
             reminders_sent=int(r.reminders_sent or 0),
             needs_attention=r.attention_reason is not None,
@@ -312,13 +312,6 @@ def _add_item_counts(
     for enrollment_id, total, done, flagged in session.connection().execute(_ITEM_AGGREGATES, ids):
         row = by_enrollment[enrollment_id]
         row.total, row.done, row.flagged = int(total or 0), int(done or 0), int(flagged or 0)
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    """Make a naive UTC moment aware (SQLite gives computed moments back as they are)."""
-    if value is None or value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=UTC)
 
 
 @lru_cache(maxsize=4096)
