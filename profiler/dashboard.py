@@ -3,8 +3,8 @@
 The status, the last activity, the new answers and whether a client needs attention are SQL
 expressions (`_client_rows`), so filtering, sorting, counting and cutting out one page happen
 in the database: a page of 50 costs about the same for 200 clients as for 10,000, and Python
-only builds the rows it shows. The rules stay in one place here: `status_of` is the same
-status for a single enrollment, used by the client page.
+only builds the rows it shows. `status_of` gives the same status for one loaded enrollment
+(the client page); tests/coach/test_dashboard.py holds the two to the same cases.
 
 Whatever the number of clients, `dashboard_rows` runs the same four statements (substitutes,
 the timezones of the start dates, the rows, the plan-item counts) and `dashboard_page` one

@@ -181,11 +181,14 @@ def test_statuses(team, db):
         ({"paused_by": None, "all_unlocked": True}, "all_unlocked"),
         ({"finished_at": NOW}, "finished"),
     ]
+    assert dashboard_rows(db, karin, NOW)[0].status == dashboard.status_of(enrollment) == "active"
     for changes, expected in cases:
         for key, value in changes.items():
             setattr(enrollment, key, value)
         db.commit()
         assert dashboard_rows(db, karin, NOW)[0].status == expected
+        assert dashboard.status_of(enrollment) == expected  # the SQL and its Python twin agree
+    assert dashboard.status_of(None) == "not_enrolled"
 
 
 def test_filter_search_and_sort(team, db):
