@@ -379,3 +379,12 @@ def test_pages_on_postgresql_match_the_full_list_in_every_order(pg_app):
     by_activity = dashboard_rows(session, karin, NOW, sort="activity")
     assert by_activity[-1].name == "Nora" and by_activity[-1].last_activity_at is None
     assert all(r.last_activity_at.tzinfo is not None for r in by_activity[:-1])
+
+
+def test_an_unknown_timezone_in_a_plan_does_not_break_the_list(karin_client, team, db):
+    team["sanne"].last_activity_at = None
+    team["sanne"].enrollment.timezone = "Mars/Olympus_Mons"
+    db.commit()
+    [row] = dashboard_rows(db, team["karin"], NOW + timedelta(days=60))
+    assert row.status == "active" and row.attention_reason is None  # no start to count from
+    assert karin_client.get("/coach").status_code == 200
