@@ -10,6 +10,10 @@ Whatever the number of clients, `dashboard_rows` runs the same four statements (
 the timezones of the start dates, the rows, the plan-item counts) and `dashboard_page` one
 more (how many rows, and how many need attention). The plan-item counts (progress, flags) are
 read for the shown clients only; an order on them is worked out inside the sorting query.
+
+The statements are built once per shape (admin or coach, filters, order, number of
+timezones; `_statements`) and every other value is bound: building this SQL in Python cost
+more than the database took to run it.
 """
 
 from __future__ import annotations
@@ -20,7 +24,19 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import and_, bindparam, case, false, func, literal, null, or_, select, union_all
+from sqlalchemy import (
+    Date,
+    String,
+    and_,
+    bindparam,
+    case,
+    false,
+    func,
+    null,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from . import paging
@@ -114,8 +130,8 @@ def dashboard_rows(session: Session, coach: User, now: datetime, **choices: Any)
     ids in `unnumbered` (questionnaires, check-in, evaluation) are left out.
     """
     chosen = Choices(**choices)
-    query = _ordered(_filtered(session, coach, now, chosen), chosen.sort)
-    return _built(session, query, chosen)
+    statements, params = _prepared(session, coach, now, chosen)
+    return _built(session, statements.rows, params, chosen)
 
 
 def dashboard_page(
@@ -123,31 +139,77 @@ def dashboard_page(
 ) -> tuple[paging.Page[ClientRow], int]:
     """Page `number` of `dashboard_rows`, and how many of all the rows need attention."""
     chosen = Choices(**choices)
-    rows = _filtered(session, coach, now, chosen)
-    total, attention_count = (
-        session.connection()
-        .execute(
-            select(
-                func.count(),
-                func.coalesce(
-                    func.sum(case((rows.c.attention_reason.is_not(None), 1), else_=0)), 0
-                ),
-            ).select_from(rows),
-            _parameters(chosen),
-        )
-        .one()
-    )
+    statements, params = _prepared(session, coach, now, chosen)
+    total, attention_count = session.connection().execute(statements.count, params).one()
     number = paging.clamped(number, total, size)
-    query = _ordered(rows, chosen.sort).limit(size).offset((number - 1) * size)
-    return paging.Page(_built(session, query, chosen), number, size, total), attention_count
+    params.update(limit=size, offset=(number - 1) * size)
+    rows = _built(session, statements.page, params, chosen)
+    return paging.Page(rows, number, size, total), attention_count
 
 
-def _parameters(chosen: Choices) -> dict[str, Any]:
-    """The values of the expanding parameters in the plan-item counts."""
-    return {"unnumbered": sorted(chosen.unnumbered)}
+@dataclass(frozen=True)
+class _Shape:
+    """What decides the SQL of the dashboard; everything else is a bound value, so one
+    statement per shape is built once and reused (building it cost more than running it)."""
+
+    admin: bool
+    status: str | None
+    attention_only: bool
+    search: bool
+    sort: str
+    zones: int  # how many timezones have a start-date condition
 
 
-def _built(session: Session, query, chosen: Choices) -> list[ClientRow]:
+@dataclass(frozen=True)
+class _Statements:
+    rows: Any  # all chosen rows in order
+    page: Any  # the same with LIMIT :limit OFFSET :offset
+    count: Any  # how many rows, and how many of them need attention
+
+
+def _prepared(
+    session: Session, coach: User, now: datetime, chosen: Choices
+) -> tuple[_Statements, dict[str, Any]]:
+    """The statements for what the coach chose, and the values to bind into them."""
+    cutoff = now - timedelta(days=chosen.attention_days)
+    zone_days = _zone_days(session, cutoff)
+    admin = coach.role == Role.ADMIN.value
+    params: dict[str, Any] = {
+        "unnumbered": sorted(chosen.unnumbered),
+        "cutoff": cutoff,
+        "after": now + timedelta(days=1),
+    }
+    if not admin:
+        params["coach_ids"] = coach_ids_acting_as(session, coach)
+    if chosen.search:
+        params["pattern"] = f"%{chosen.search.strip().lower()}%"
+    for n, (zone, day) in enumerate(zone_days):
+        params[f"zone_{n}"], params[f"day_{n}"] = zone, day
+    shape = _Shape(
+        admin=admin,
+        status=chosen.status if chosen.status in STATUSES else None,
+        attention_only=chosen.attention_only,
+        search=bool(chosen.search),
+        sort=chosen.sort if chosen.sort in SORTS else "name",
+        zones=len(zone_days),
+    )
+    return _statements(shape), params
+
+
+@lru_cache(maxsize=512)
+def _statements(shape: _Shape) -> _Statements:
+    """The row, page and count statements of one shape, with bound parameters only."""
+    rows = _filtered(shape)
+    ordered = _ordered(rows, shape.sort)
+    count = select(
+        func.count(),
+        func.coalesce(func.sum(case((rows.c.attention_reason.is_not(None), 1), else_=0)), 0),
+    ).select_from(rows)
+    page = ordered.limit(bindparam("limit")).offset(bindparam("offset"))
+    return _Statements(rows=ordered, page=page, count=count)
+
+
+def _built(session: Session, query, params: dict[str, Any], chosen: Choices) -> list[ClientRow]:
     """ClientRows from the selected rows, with their plan-item counts."""
     rows = [
         ClientRow(
@@ -164,24 +226,24 @@ def _built(session: Session, query, chosen: Choices) -> list[ClientRow]:
             needs_attention=r.attention_reason is not None,
             attention_reason=r.attention_reason,
         )
-        for r in session.connection().execute(query, _parameters(chosen))
+        for r in session.connection().execute(query, params)
     ]
     _add_item_counts(session, rows, chosen.unnumbered)
     return rows
 
 
-def _filtered(session: Session, coach: User, now: datetime, chosen: Choices):
+def _filtered(shape: _Shape):
     """The rows the coach chose, as a subquery to count, order and page."""
-    rows = _client_rows(session, coach, now, chosen).subquery("client_rows")
+    rows = _client_rows(shape).subquery("client_rows")
     query = select(rows)
-    if chosen.status in STATUSES:
-        query = query.where(rows.c.status == chosen.status)
-    if chosen.attention_only:
+    if shape.status is not None:
+        query = query.where(rows.c.status == shape.status)
+    if shape.attention_only:
         query = query.where(rows.c.attention_reason.is_not(None))
     return query.subquery("chosen_rows")
 
 
-def _client_rows(session: Session, coach: User, now: datetime, chosen: Choices):
+def _client_rows(shape: _Shape):
     """One row per client the coach may see: the latest enrollment, the status, the last
     activity (the client's own or their last answer), new answers and the attention reason;
     and, when the order is on progress or flags, the value to sort on."""
@@ -215,11 +277,10 @@ def _client_rows(session: Session, coach: User, now: datetime, chosen: Choices):
         .scalar_subquery()
     )
     reminders = func.coalesce(Enrollment.reminders_sent, 0)
-    cutoff = now - timedelta(days=chosen.attention_days)
     # Without any activity the start counts: a moment at or before the cutoff when it lies
     # that far back, one after it when not (`last` is read once per row this way).
-    at_cutoff, after = (literal(m, UTCDateTime()) for m in (cutoff, now + timedelta(days=1)))
-    since = func.coalesce(last, case((_started_by(session, cutoff), at_cutoff), else_=after))
+    at_cutoff, after = (bindparam(name, type_=UTCDateTime()) for name in ("cutoff", "after"))
+    since = func.coalesce(last, case((_started_by(shape.zones), at_cutoff), else_=after))
     inactive = since <= at_cutoff
     reason = case(
         (and_(enrolled, Enrollment.finished_at.is_(None), reminders >= MAX_NUDGES), "reminders"),
@@ -239,10 +300,10 @@ def _client_rows(session: Session, coach: User, now: datetime, chosen: Choices):
         case((enrolled, new_answers), else_=0).label("new_answers"),
         reason.label("attention_reason"),
     ]
-    if chosen.sort in SORTS_ON_ITEMS:  # the order needs every row's plan items
+    if shape.sort in SORTS_ON_ITEMS:  # the order needs every row's plan items
         key = (
             _DONE * 1.0 / func.coalesce(func.nullif(_TOTAL, 0), 1)
-            if chosen.sort == "progress"
+            if shape.sort == "progress"
             else _FLAGGED
         )
         items = select(key).where(PlanItem.enrollment_id == Enrollment.id).scalar_subquery()
@@ -253,24 +314,33 @@ def _client_rows(session: Session, coach: User, now: datetime, chosen: Choices):
         .outerjoin(Enrollment, Enrollment.id == latest.c.enrollment_id)
         .where(User.role == Role.CLIENT.value)
     )
-    if coach.role != Role.ADMIN.value:
-        query = query.where(User.coach_id.in_(coach_ids_acting_as(session, coach)))
-    if chosen.search:
-        pattern = f"%{chosen.search.strip().lower()}%"
+    if not shape.admin:
+        query = query.where(User.coach_id.in_(bindparam("coach_ids", expanding=True)))
+    if shape.search:
+        pattern = bindparam("pattern", type_=String())
         query = query.where(or_(func.lower(User.name).like(pattern), User.email.like(pattern)))
     return query
 
 
-def _started_by(session: Session, cutoff: datetime):
+def _started_by(zones: int):
     """Whether the (latest) enrollment started, at midnight where the client lives, no later
-    than `cutoff`: per timezone the last start date that did, from one DISTINCT query."""
-    zones = session.connection().execute(select(Enrollment.timezone).distinct()).scalars()
-    per_zone = []
-    for zone in zones:
-        last_day = _last_start_day(zone, cutoff)
-        if last_day is not None:
-            per_zone.append(and_(Enrollment.timezone == zone, Enrollment.start_date <= last_day))
+    than the cutoff: per timezone (`zone_N`) the last start date that did (`day_N`)."""
+    per_zone = [
+        and_(
+            Enrollment.timezone == bindparam(f"zone_{n}", type_=String()),
+            Enrollment.start_date <= bindparam(f"day_{n}", type_=Date()),
+        )
+        for n in range(zones)
+    ]
     return or_(false(), *per_zone)
+
+
+def _zone_days(session: Session, cutoff: datetime) -> list[tuple[str, date]]:
+    """Each timezone of the enrollments with its last start date whose midnight there is at
+    or before `cutoff`, from one DISTINCT query (an unknown zone is left out)."""
+    zones = session.connection().execute(select(Enrollment.timezone).distinct()).scalars()
+    days = ((zone, _last_start_day(zone, cutoff)) for zone in zones)
+    return sorted((zone, day) for zone, day in days if day is not None)
 
 
 def _last_start_day(zone: str, cutoff: datetime) -> date | None:

@@ -388,3 +388,31 @@ def test_an_unknown_timezone_in_a_plan_does_not_break_the_list(karin_client, tea
     [row] = dashboard_rows(db, team["karin"], NOW + timedelta(days=60))
     assert row.status == "active" and row.attention_reason is None  # no start to count from
     assert karin_client.get("/coach").status_code == 200
+
+
+def test_one_built_statement_serves_every_coach_search_moment_and_rule(team, db):
+    """The SQL of a dashboard is built once per shape and reused: what differs between two
+    requests of the same shape (the coach, the search text, now, the attention days) is bound,
+    so no answer leaks from one request into the next."""
+    karin, mehmet = team["karin"], team["mehmet"]
+    sanne = team["sanne"]
+    sanne.last_activity_at = NOW - timedelta(days=3)
+    db.commit()
+    dashboard._statements.cache_clear()
+
+    def names(coach, now=NOW, **choices):
+        return [r.name for r in dashboard_rows(db, coach, now, **choices)]
+
+    assert names(karin) == ["Sanne"]
+    assert names(mehmet) == ["Bram"]
+    assert names(karin, search="san") == ["Sanne"]
+    assert names(karin, search="bra") == []
+    assert names(mehmet, search="bra") == ["Bram"]
+    # Three days without activity: not yet a signal at 7 days, one at 2 days or 8 days later.
+    assert names(karin, attention_only=True) == []
+    assert names(karin, attention_only=True, attention_days=2) == ["Sanne"]
+    assert names(karin, NOW + timedelta(days=5), attention_only=True) == ["Sanne"]
+    assert names(karin, attention_only=True) == []
+    info = dashboard._statements.cache_info()
+    assert info.currsize == 3  # plain, with a search, only who needs attention
+    assert info.hits == 6
