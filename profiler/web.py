@@ -28,6 +28,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import clock, urls
 from .access import public
 from .extensions import db
+from .form_markup import form_field
 from .i18n import current_lang, register_filters
 
 NO_STORE_PREFIXES = ("/me", "/coach", "/admin", "/invite", "/reset", "/mail")
@@ -41,6 +42,7 @@ def register_web(app: Flask) -> None:
     """Hook headers, errors, idle timeout and the small shared routes into the app."""
     register_filters(app)
     urls.init_app(app)
+    app.jinja_env.globals["form_field"] = form_field  # `field` in _forms.html
     hops = int(app.config.get("PROXY_HOPS") or 0)
     if hops > 0:
         # The proxy's X-Forwarded-For and -Proto give the visitor's address and scheme.
