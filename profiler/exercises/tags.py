@@ -15,7 +15,7 @@ _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", 
 _NAMES: dict[str, str] = {}
 
 
-def _escaped(value: object) -> str:
+def escaped(value: object) -> str:
     """`str(markupsafe.escape(value))`, without making a Markup object on the way."""
     if hasattr(value, "__html__"):
         return value.__html__()
@@ -35,16 +35,16 @@ def attrs(**values: object) -> str:
     for key, value in values.items():
         if value is None or value is False:
             continue
-        parts.append(f" {_name(key)}" if value is True else f' {_name(key)}="{_escaped(value)}"')
+        parts.append(f" {_name(key)}" if value is True else f' {_name(key)}="{escaped(value)}"')
     return "".join(parts)
 
 
 def tag(element: str, content: str | Iterable[str] = "", /, **attributes: object) -> Markup:
     """One element; plain-text content is escaped, Markup content is kept."""
     if isinstance(content, str):
-        inner = _escaped(content)
+        inner = escaped(content)
     else:
-        inner = "".join(_escaped(piece) for piece in content)
+        inner = "".join(escaped(piece) for piece in content)
     if element in VOID:
         return Markup(f"<{element}{attrs(**attributes)}>")
     return Markup(f"<{element}{attrs(**attributes)}>{inner}</{element}>")

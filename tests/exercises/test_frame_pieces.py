@@ -1,4 +1,5 @@
-"""A field's remembered frame (label, hint, wrapper) gives exactly the markup built afresh."""
+"""A field's remembered frame (label, hint, wrapper) and control stencil give exactly the markup
+built afresh."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from profiler.demo_answers import sample_answers
 from profiler.exercises import load_library, render_exercise
 from profiler.exercises.fields import base
 from profiler.exercises.fields.base import Field
+from profiler.exercises.tags import escaped
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
 
@@ -69,3 +71,51 @@ def test_frames_are_remembered_per_field_and_bounded(library, monkeypatch):
     assert len(base._FRAMES[field]) == 3
     field.render(None, ctx, base.Slot(("group", "3", field.id)))  # a fourth: start afresh
     assert len(base._FRAMES[field]) == 1
+
+
+TRICKY = ['Zorg & "aandacht" <b>echt</b>', "it's \x00value\x00 here", "", "x" * 300]
+
+
+def first_of(library, kind):
+    return next(f for e in library.exercises.values() for f in e.input_fields if f.type == kind)
+
+
+@pytest.mark.parametrize("kind", ["text", "textarea"])
+@pytest.mark.parametrize("invalid", [False, True])
+def test_a_text_control_from_its_stencil_is_the_control_built_with_the_value(
+    library, kind, invalid
+):
+    field = first_of(library, kind)
+    slot = base.Slot(("jobs", "2", field.id))
+    ctx = base.RenderContext("nl", errors={slot.key: ["Fout."]} if invalid else {})
+    hint = f"{slot.dom}-hint" if field.hint else None
+    described = base.joined([hint, f"{slot.dom}-error" if invalid else None])
+    for value in TRICKY + TRICKY:  # the second time from the remembered stencil
+        html = str(field.render(value, ctx, slot))
+        assert str(field.control(value, slot, described, invalid)) in html
+        assert escaped(value) in html
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_list_lines_from_their_stencil_are_the_lines_built_with_the_values(library, lang):
+    field = first_of(library, "list")
+    slot = field.slot
+    for lines in ([], TRICKY, TRICKY[:1], ["één", "twee"] * field.items, TRICKY):
+        count = max(field.items, len(lines))
+        built = field._rows(slot, lang, False, [*lines, *[""] * (count - len(lines))])
+        html = str(field.render(lines, base.RenderContext(lang), slot))
+        assert str(built) in html
+        assert html.count("<input") == count
+
+
+def test_stencils_are_remembered_per_field_and_bounded(library, monkeypatch):
+    monkeypatch.setattr(base, "_FRAMES_PER_FIELD", 2)
+    field = first_of(library, "text")
+    base._STENCILS.pop(field, None)
+    ctx = base.RenderContext("nl")
+    for n in range(2):
+        field.render("a", ctx, base.Slot(("group", str(n), field.id)))
+    field.render("b", ctx, base.Slot(("group", "0", field.id)))  # the same place: remembered
+    assert len(base._STENCILS[field]) == 2
+    field.render("a", ctx, base.Slot(("group", "2", field.id)))  # a third: start afresh
+    assert len(base._STENCILS[field]) == 1

@@ -10,7 +10,7 @@ from weakref import WeakKeyDictionary
 from markupsafe import Markup
 
 from ..spec_reader import SpecReader
-from ..tags import joined, paragraphs, tag, text
+from ..tags import escaped, joined, paragraphs, tag, text
 from ..wording import say
 
 COMMON_KEYS = ("id", "type", "label", "hint", "required")
@@ -21,6 +21,10 @@ COMMON_KEYS = ("id", "type", "label", "hint", "required")
 _FRAMES: WeakKeyDictionary = WeakKeyDictionary()
 _FRAMES_PER_FIELD = 256
 _CONTROL = "\x00control\x00"  # never in escaped text: it marks where the control goes
+# A control's markup split where its values go, per field and key (place, wiring, number of
+# lines): a page then only escapes the answers into it. Same life and bound as the frames.
+_STENCILS: WeakKeyDictionary = WeakKeyDictionary()
+_VALUE = "\x00value\x00"  # never in escaped text: it marks where a value goes
 
 
 class FormData(Protocol):
@@ -180,6 +184,17 @@ class Field:
         head, described, tail = pieces
         return Markup("".join((head, control(described, False), tail)))
 
+    def stencil(self, key: tuple, build: Callable[[str], Markup]) -> list[str]:
+        """The markup `build(marker)` gives, split at every place it put the marker, kept per
+        field and `key`; `key` must hold everything the markup depends on but the values."""
+        stencils = _STENCILS.setdefault(self, {})
+        pieces = stencils.get(key)
+        if pieces is None:
+            if len(stencils) >= _FRAMES_PER_FIELD:
+                stencils.clear()
+            pieces = stencils[key] = str(build(_VALUE)).split(_VALUE)
+        return pieces
+
     def _frame_pieces(self, ctx: RenderContext, slot: Slot, extra_hint: str) -> tuple:
         """The error-free frame before and after the control, and what the control is
         described by."""
@@ -228,6 +243,16 @@ class Field:
         inner = tag("label", caption, class_="field__label", for_=slot.dom) + Markup("").join(parts)
         inner += control(described, bool(errors))
         return tag("div", inner, class_=classes, id=f"{slot.dom}-field")
+
+
+def filled(pieces: list[str], values: Sequence[object]) -> Markup:
+    """A stencil with the values escaped into it, in order: the same markup as building the
+    control with those values, since attribute values and text are escaped alike."""
+    out = [pieces[0]]
+    for value, piece in zip(values, pieces[1:], strict=True):
+        out.append(escaped(value))
+        out.append(piece)
+    return Markup("".join(out))
 
 
 def error_html(errors: Sequence[str], error_id: str | None, lang: str) -> Markup:

@@ -10,7 +10,7 @@ from markupsafe import Markup
 from ..spec_reader import SpecReader
 from ..tags import tag, text
 from ..wording import say
-from .base import Field, FormData, RenderContext, Slot
+from .base import Field, FormData, RenderContext, Slot, filled
 
 
 @dataclass(eq=False)
@@ -86,30 +86,33 @@ class ListField(Field):
         lines = value if isinstance(value, list) else []
 
         def control(_: str | None, invalid: bool) -> Markup:
-            rows = []
-            for n in range(1, max(self.items, len(lines)) + 1):
-                dom = f"{slot.dom}-{n}"
-                line = str(lines[n - 1]) if n <= len(lines) else ""
-                rows.append(
-                    tag(
-                        "li",
-                        tag(
-                            "label",
-                            text(say("line", ctx.lang, n=n)),
-                            for_=dom,
-                            class_="visually-hidden",
-                        )
-                        + tag(
-                            "input",
-                            type="text",
-                            name=slot.name,
-                            id=dom,
-                            value=line,
-                            class_="field__input",
-                            aria_invalid="true" if invalid else None,
-                        ),
-                    )
-                )
-            return tag("ol", rows, class_="field__lines")
+            count = max(self.items, len(lines))
+            pieces = self.stencil(
+                (slot.path, ctx.lang, invalid, count),
+                lambda marker: self._rows(slot, ctx.lang, invalid, [marker] * count),
+            )
+            return filled(pieces, [str(line) for line in lines] + [""] * (count - len(lines)))
 
         return self.frame(ctx, slot, control)
+
+    def _rows(self, slot: Slot, lang: str, invalid: bool, lines: list[str]) -> Markup:
+        """The numbered list of inputs holding `lines`."""
+        rows = []
+        for n, line in enumerate(lines, 1):
+            dom = f"{slot.dom}-{n}"
+            rows.append(
+                tag(
+                    "li",
+                    tag("label", text(say("line", lang, n=n)), for_=dom, class_="visually-hidden")
+                    + tag(
+                        "input",
+                        type="text",
+                        name=slot.name,
+                        id=dom,
+                        value=line,
+                        class_="field__input",
+                        aria_invalid="true" if invalid else None,
+                    ),
+                )
+            )
+        return tag("ol", rows, class_="field__lines")

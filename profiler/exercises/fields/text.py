@@ -11,7 +11,7 @@ from ..prefill import render_prefill, template_problem
 from ..spec_reader import SpecReader
 from ..tags import tag, text
 from ..wording import say
-from .base import Field, FormData, RenderContext, Slot, first
+from .base import Field, FormData, RenderContext, Slot, filled, first
 
 
 @dataclass(eq=False)
@@ -64,7 +64,11 @@ class TextField(Field):
         slot = slot or self.slot
 
         def control(described: str | None, invalid: bool) -> Markup:
-            return self.control(value if isinstance(value, str) else "", slot, described, invalid)
+            pieces = self.stencil(
+                (slot.path, described, invalid),
+                lambda marker: self.control(marker, slot, described, invalid),
+            )
+            return filled(pieces, (value if isinstance(value, str) else "",))
 
         return self.frame(ctx, slot, control)
 
