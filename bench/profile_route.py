@@ -1,7 +1,7 @@
 """Profile one route in-process with cProfile on the bench data (SQLite or PostgreSQL).
 
 Usage: python bench/profile_route.py PATH [--role client|coach] [--post] [-n N] [--top K]
-       [--db sqlite|postgres] [--sql] [--no-profile] [--dump FILE]
+       [--db sqlite|postgres] [--sql] [--no-profile [--rounds R]] [--dump FILE]
 """
 
 from __future__ import annotations
@@ -25,6 +25,9 @@ def main() -> int:
     parser.add_argument("--role", default="client")
     parser.add_argument("--post", action="store_true", help="autosave POST (client)")
     parser.add_argument("-n", type=int, default=20)
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="with --no-profile: time N rounds, print best/median"
+    )
     parser.add_argument("--top", type=int, default=35)
     parser.add_argument("--sort", default="cumtime")
     parser.add_argument("--sql", action="store_true", help="print the statements of one request")
@@ -100,6 +103,8 @@ def profile(args: argparse.Namespace, db_url: str) -> int:
                 event.remove(db.engine, name, listener)
             print(f"{len(statements)} statements and transaction steps:")
             print("\n".join(f"  {s}" for s in statements))
+        if args.no_profile and args.rounds > 1:
+            return _rounds(args, path, status, once)
         start, cpu = time.perf_counter(), time.process_time()
         profiler = cProfile.Profile()
         if not args.no_profile:
@@ -118,6 +123,28 @@ def profile(args: argparse.Namespace, db_url: str) -> int:
             pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.top)
             if args.dump:
                 profiler.dump_stats(args.dump)
+    return 0
+
+
+def _rounds(args: argparse.Namespace, path: str, status: int, once) -> int:
+    """Time `args.rounds` rounds of N requests after a warm-up; the best and the median CPU
+    per request (the best is what the code costs, the median how much the machine moved)."""
+    import gc
+    import statistics
+
+    for i in range(args.n):  # warm-up: caches filled, then the heap frozen as the bench's is
+        once(i + 1)
+    gc.freeze()
+    figures = []
+    for r in range(args.rounds):
+        cpu = time.process_time()
+        for i in range(args.n):
+            once((r + 2) * args.n + i)
+        figures.append((time.process_time() - cpu) / args.n * 1e3)
+    print(
+        f"{path}: status {status}, CPU per request best {min(figures):.2f} ms,"
+        f" median {statistics.median(figures):.2f} ms ({args.rounds} rounds of {args.n})"
+    )
     return 0
 
 
