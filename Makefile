@@ -34,6 +34,7 @@ system-deps:
 test: system-deps install translations
 	bash scripts/node-deps.sh
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q
 
 # The browser tests' screenshots into docs/screenshots (a plain test run keeps them in a
@@ -46,6 +47,7 @@ screenshots: system-deps install translations
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 bench: install
 	$(BIN)/python bench/run_all.py

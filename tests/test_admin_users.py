@@ -119,4 +119,3 @@ def test_only_admins_reach_the_user_pages(users, client):
     login(client, "coach.a@example.nl")
     assert client.get("/admin/users").status_code == 404
     assert client.get("/admin/audit").status_code == 404
-

@@ -19,7 +19,6 @@ from .conftest import AMS, enroll_client
 pytestmark = pytest.mark.browser
 
 
-
 def locked_order(page) -> list[str]:
     return page.eval_on_selector_all(
         "#plan-list li.movable", "els => els.map(e => e.dataset.exerciseId)"

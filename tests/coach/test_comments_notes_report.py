@@ -218,9 +218,7 @@ def test_report_pdf_fetcher_refuses_outside_urls():
 
 
 @pytest.mark.parametrize("kind", ["notes", "comments"])
-def test_a_tampered_id_too_large_for_the_database_is_refused_not_an_error(
-    karin_client, team, kind
-):
+def test_a_tampered_id_too_large_for_the_database_is_refused_not_an_error(karin_client, team, kind):
     """A hidden item id no row can have (beyond the database's INTEGER) is a 400, not a 500."""
     page = f"/coach/clients/{team['sanne'].id}"
     for item_id in ("9223372036854775808", "2147483648"):

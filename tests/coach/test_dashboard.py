@@ -325,7 +325,6 @@ def test_without_activity_attention_comes_a_week_after_the_local_start(team, db,
     assert before.last_activity_at is None and before.status == "active"
 
 
-
 def test_attention_follows_the_status_the_reminders_and_a_start_still_to_come(team, db):
     karin, sanne = team["karin"], team["sanne"]
     enrollment = sanne.enrollment
