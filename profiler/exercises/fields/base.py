@@ -174,26 +174,18 @@ class Field:
         errors = ctx.errors_at(slot)
         if errors:
             return self._frame(ctx, slot, control, extra_hint, errors)
-        frames = _FRAMES.setdefault(self, {})
-        key = (slot.path, ctx.lang, extra_hint)
-        pieces = frames.get(key)
-        if pieces is None:
-            if len(frames) >= _FRAMES_PER_FIELD:
-                frames.clear()
-            pieces = frames[key] = self._frame_pieces(ctx, slot, extra_hint)
-        head, described, tail = pieces
+        head, described, tail = _remembered(
+            _FRAMES,
+            self,
+            (slot.path, ctx.lang, extra_hint),
+            lambda: self._frame_pieces(ctx, slot, extra_hint),
+        )
         return Markup("".join((head, control(described, False), tail)))
 
     def stencil(self, key: tuple, build: Callable[[str], Markup]) -> list[str]:
         """The markup `build(marker)` gives, split at every place it put the marker, kept per
         field and `key`; `key` must hold everything the markup depends on but the values."""
-        stencils = _STENCILS.setdefault(self, {})
-        pieces = stencils.get(key)
-        if pieces is None:
-            if len(stencils) >= _FRAMES_PER_FIELD:
-                stencils.clear()
-            pieces = stencils[key] = str(build(_VALUE)).split(_VALUE)
-        return pieces
+        return _remembered(_STENCILS, self, key, lambda: str(build(_VALUE)).split(_VALUE))
 
     def _frame_pieces(self, ctx: RenderContext, slot: Slot, extra_hint: str) -> tuple:
         """The error-free frame before and after the control, and what the control is
@@ -243,6 +235,18 @@ class Field:
         inner = tag("label", caption, class_="field__label", for_=slot.dom) + Markup("").join(parts)
         inner += control(described, bool(errors))
         return tag("div", inner, class_=classes, id=f"{slot.dom}-field")
+
+
+def _remembered(store: WeakKeyDictionary, field: Field, key: tuple, build: Callable[[], Any]):
+    """`store[field][key]`, built the first time; at most `_FRAMES_PER_FIELD` per field (past
+    that the field's entries start afresh)."""
+    entries = store.setdefault(field, {})
+    value = entries.get(key)
+    if value is None:
+        if len(entries) >= _FRAMES_PER_FIELD:
+            entries.clear()
+        value = entries[key] = build()
+    return value
 
 
 def filled(pieces: list[str], values: Sequence[object]) -> Markup:
