@@ -162,6 +162,8 @@ class _Shape:
 
 @dataclass(frozen=True)
 class _Statements:
+    """The statements of one shape, built by `_statements`."""
+
     rows: Any  # all chosen rows in order
     page: Any  # the same with LIMIT :limit OFFSET :offset
     count: Any  # how many rows, and how many of them need attention
