@@ -68,6 +68,8 @@ def is_empty(value: Any) -> bool:
 
 def _same(a: Any, b: Any) -> bool:
     """Equal as stored JSON (so 3 == 3.0 and tuple == list); empty equals empty."""
+    if type(a) is type(b) and a == b:
+        return True  # the common case, a field the save did not change: no JSON written
     if is_empty(a) and is_empty(b):
         return True
     return json.dumps(a, sort_keys=True, default=str) == json.dumps(b, sort_keys=True, default=str)

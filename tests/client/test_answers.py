@@ -47,6 +47,25 @@ def test_saving_the_same_values_again_writes_nothing(db, sanne):
     assert revision_count(db) == before == 2
 
 
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("Rustig.", "Rustig.", True),
+        ("Rustig.", "Rustig", False),
+        ("", "  \n", True),  # empty equals empty
+        (None, "", True),
+        (["rustig", "precies"], ("rustig", "precies"), True),  # a tuple is stored as a list
+        (["rustig", "precies"], ["precies", "rustig"], False),  # the order is the answer
+        ({"a": 3}, {"a": 3.0}, True),
+        ({"a": 3}, {"a": 4}, False),
+        ("3", 3, False),
+    ],
+)
+def test_a_value_is_the_same_when_it_would_be_stored_the_same(a, b, same):
+    assert answers._same(a, b) is same
+    assert answers._same(b, a) is same
+
+
 def test_empty_value_for_a_new_field_stores_no_row(db, sanne):
     answers.save_answers(db, sanne, EX, {"then_now": "", "own_words": ["", ""]}, now=NOW)
     assert db.scalar(select(func.count(Answer.id))) == 0
