@@ -29,13 +29,28 @@ def _name(key: str) -> str:
     return name
 
 
+class Flag(str):
+    """A boolean attribute (`checked`, `selected`) left open in a stencil: `attrs` writes the
+    text itself where the attribute goes, for the stencil to fill with `flag(name, on)`."""
+
+
+def flag(name: str, on: bool) -> str:
+    """What a boolean attribute adds to its element: ` name`, or nothing."""
+    return f" {name}" if on else ""
+
+
 def attrs(**values: object) -> str:
     """Render keyword arguments as HTML attributes; `class_` becomes `class`, `_` becomes `-`."""
     parts = []
     for key, value in values.items():
         if value is None or value is False:
             continue
-        parts.append(f" {_name(key)}" if value is True else f' {_name(key)}="{escaped(value)}"')
+        if value is True:
+            parts.append(f" {_name(key)}")
+        elif type(value) is Flag:
+            parts.append(value)
+        else:
+            parts.append(f' {_name(key)}="{escaped(value)}"')
     return "".join(parts)
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from profiler.demo_answers import sample_answers
 from profiler.exercises import load_library, render_exercise
-from profiler.exercises.fields import base
+from profiler.exercises.fields import base, choice
 from profiler.exercises.fields.base import Field
 from profiler.exercises.tags import escaped
 
@@ -119,3 +119,57 @@ def test_stencils_are_remembered_per_field_and_bounded(library, monkeypatch):
     assert len(base._STENCILS[field]) == 2
     field.render("a", ctx, base.Slot(("group", "2", field.id)))  # a third: start afresh
     assert len(base._STENCILS[field]) == 1
+
+
+def choice_fields(library):
+    """A choice field of each kind: one answer, several, and with an 'other' text."""
+    fields = [f for e in library.exercises.values() for f in e.input_fields if f.type == "choice"]
+    kinds = {(f.multiple, f.other): f for f in fields}
+    assert len(kinds) >= 3, kinds.keys()
+    return list(kinds.values())
+
+
+@pytest.mark.parametrize("invalid", [False, True])
+def test_choice_boxes_from_their_stencil_are_the_boxes_built_with_the_value(library, invalid):
+    for field in choice_fields(library):
+        slot = base.Slot(("jobs", "1", field.id))
+        ctx = base.RenderContext("en", errors={slot.key: ["Fout."]} if invalid else {})
+        allowed = field.allowed()
+        values = [
+            field.empty(),
+            allowed[:1],
+            allowed[-2:],
+            ["not-an-option", allowed[0]],  # a stale value checks nothing of its own
+            {"selected": allowed[-1:], "other": TRICKY[0]},
+            {"selected": [], "other": TRICKY[1]},
+        ]
+        for value in values + values:  # the second time from the remembered stencil
+            chosen = choice.selected_of(value)
+            other = choice.other_of(value)
+            built = field.options_html(
+                slot, "en", invalid, invalid and not other, [v in chosen for v in allowed], other
+            )
+            html = str(field.render(value, ctx, slot))
+            assert str(built) in html
+            assert html.count(" checked") == len(set(chosen) & set(allowed))
+
+
+@pytest.mark.parametrize("invalid", [False, True])
+def test_month_parts_from_their_stencil_are_the_parts_built_with_the_value(library, invalid):
+    field = next(
+        f
+        for e in library.exercises.values()
+        for g in e.input_fields
+        for f in getattr(g, "fields", [g])
+        if f.type == "month" and f.allow_current
+    )
+    slot = base.Slot(("diplomas", "0", field.id))
+    ctx = base.RenderContext("nl", errors={slot.key: ["Fout."]} if invalid else {})
+    for value in ["", "2019-03", "1999-12", "current", "2020-13", TRICKY[1]] * 2:
+        year, _, month = ("", "", "") if value == "current" else value.rpartition("-")
+        months = [month == f"{n:02d}" for n in range(1, 13)]
+        built = field.parts_html(slot, "nl", invalid, months, year, value == "current")
+        html = str(field.render(value, ctx, slot))
+        assert str(built) in html
+        assert html.count(" selected") == sum(months)
+        assert (" checked" in html) is (value == "current")

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from markupsafe import Markup
 
 from ..spec_reader import SpecReader
-from ..tags import tag, text
+from ..tags import Flag, flag, tag, text
 from ..wording import say
-from .base import Field, FormData, RenderContext, Slot, first
+from .base import Field, FormData, RenderContext, Slot, filled, first
 from .options import Option, read_options
 
 OTHER = "other"
@@ -145,45 +146,71 @@ class ChoiceField(Field):
         """A fieldset of radio buttons or check boxes."""
         slot = slot or self.slot
         chosen = selected_of(value)
-        kind = "checkbox" if self.multiple else "radio"
+        other_text = other_of(value)
 
         def control(_: str | None, invalid: bool) -> Markup:
-            items = [(o.value, o.label) for o in self.options]
-            if self.other:
-                items.append((OTHER, say("other_option", ctx.lang)))
-            rows = []
-            for option_value, label in items:
-                dom = f"{slot.dom}-{option_value}"
-                row = tag(
-                    "input",
-                    type=kind,
-                    name=slot.name,
-                    id=dom,
-                    value=option_value,
-                    checked=option_value in chosen,
-                    class_="field__check",
-                    aria_invalid="true" if invalid else None,
-                )
-                row += tag("label", text(label), for_=dom)
-                rows.append(tag("div", row, class_="field__option"))
-            if self.other:
-                dom = f"{slot.dom}-{OTHER}-text"
-                rows.append(
-                    tag(
-                        "div",
-                        tag("label", text(say("other_label", ctx.lang)), for_=dom)
-                        + tag(
-                            "input",
-                            type="text",
-                            name=f"{slot.name}.{OTHER}",
-                            id=dom,
-                            value=other_of(value),
-                            class_="field__input",
-                            aria_invalid="true" if invalid and not other_of(value) else None,
-                        ),
-                        class_="field__other",
-                    )
-                )
-            return Markup("").join(rows)
+            other_invalid = invalid and not other_text
+            pieces = self.stencil(
+                (slot.path, ctx.lang, invalid, other_invalid),
+                lambda marker: self.options_html(
+                    slot, ctx.lang, invalid, other_invalid, [Flag(marker)] * self.count, marker
+                ),
+            )
+            marks = [flag("checked", v in chosen) for v in self.allowed()]
+            return filled(pieces, marks + [other_text] if self.other else marks)
 
         return self.frame(ctx, slot, control)
+
+    @property
+    def count(self) -> int:
+        """How many boxes the field shows: the options and 'other'."""
+        return len(self.options) + (1 if self.other else 0)
+
+    def options_html(
+        self,
+        slot: Slot,
+        lang: str,
+        invalid: bool,
+        other_invalid: bool,
+        checked: Sequence[bool | Flag],
+        other_text: str,
+    ) -> Markup:
+        """The boxes in the order of `allowed()`, each `checked` or not, and the 'other' text."""
+        kind = "checkbox" if self.multiple else "radio"
+        items = [(o.value, o.label) for o in self.options]
+        if self.other:
+            items.append((OTHER, say("other_option", lang)))
+        rows = []
+        for (option_value, label), mark in zip(items, checked, strict=True):
+            dom = f"{slot.dom}-{option_value}"
+            row = tag(
+                "input",
+                type=kind,
+                name=slot.name,
+                id=dom,
+                value=option_value,
+                checked=mark,
+                class_="field__check",
+                aria_invalid="true" if invalid else None,
+            )
+            row += tag("label", text(label), for_=dom)
+            rows.append(tag("div", row, class_="field__option"))
+        if self.other:
+            dom = f"{slot.dom}-{OTHER}-text"
+            rows.append(
+                tag(
+                    "div",
+                    tag("label", text(say("other_label", lang)), for_=dom)
+                    + tag(
+                        "input",
+                        type="text",
+                        name=f"{slot.name}.{OTHER}",
+                        id=dom,
+                        value=other_text,
+                        class_="field__input",
+                        aria_invalid="true" if other_invalid else None,
+                    ),
+                    class_="field__other",
+                )
+            )
+        return Markup("").join(rows)

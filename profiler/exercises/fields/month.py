@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from markupsafe import Markup
 
 from ..spec_reader import SpecReader
-from ..tags import tag, text
+from ..tags import Flag, flag, tag, text
 from ..wording import MONTHS, say
-from .base import Field, FormData, RenderContext, Slot, first
+from .base import Field, FormData, RenderContext, Slot, filled, first
 
 CURRENT = "current"
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -71,62 +72,85 @@ class MonthField(Field):
         slot = slot or self.slot
         value = str(value or "")
         year, _, month = ("", "", "") if value == CURRENT else value.rpartition("-")
-        month_slot, year_slot = slot.child("month"), slot.child("year")
-        names = MONTHS.get(ctx.lang, MONTHS["nl"])
 
         def control(_: str | None, invalid: bool) -> Markup:
-            aria_invalid = "true" if invalid else None
-            months = [tag("option", text(say("no_month", ctx.lang)), value="")]
-            months += [
-                tag("option", text(name), value=f"{n:02d}", selected=month == f"{n:02d}")
-                for n, name in enumerate(names, 1)
-            ]
-            html = tag(
-                "span",
-                tag("label", text(say("month", ctx.lang)), for_=month_slot.dom)
-                + tag(
-                    "select",
-                    months,
-                    name=month_slot.name,
-                    id=month_slot.dom,
-                    class_="field__select",
-                    aria_invalid=aria_invalid,
+            pieces = self.stencil(
+                (slot.path, ctx.lang, invalid),
+                lambda marker: self.parts_html(
+                    slot, ctx.lang, invalid, [Flag(marker)] * 12, marker, Flag(marker)
                 ),
-                class_="month__part",
             )
-            html += tag(
-                "span",
-                tag("label", text(say("year", ctx.lang)), for_=year_slot.dom)
-                + tag(
-                    "input",
-                    type="text",
-                    inputmode="numeric",
-                    name=year_slot.name,
-                    id=year_slot.dom,
-                    value=year,
-                    size=4,
-                    autocomplete="off",
-                    class_="field__input field__input--year",
-                    aria_invalid=aria_invalid,
-                ),
-                class_="month__part",
-            )
+            marks = [flag("selected", month == f"{n:02d}") for n in range(1, 13)]
+            marks.append(year)
             if self.allow_current:
-                current = slot.child("current")
-                html += tag(
-                    "span",
-                    tag(
-                        "input",
-                        type="checkbox",
-                        name=current.name,
-                        id=current.dom,
-                        value="1",
-                        checked=value == CURRENT,
-                        class_="field__check",
-                    )
-                    + tag("label", text(say("current_box", ctx.lang)), for_=current.dom),
-                    class_="month__part month__current",
-                )
-            return html
+                marks.append(flag("checked", value == CURRENT))
+            return filled(pieces, marks)
 
         return self.frame(ctx, slot, control)
+
+    def parts_html(
+        self,
+        slot: Slot,
+        lang: str,
+        invalid: bool,
+        selected: Sequence[bool | Flag],
+        year: str,
+        current: bool | Flag,
+    ) -> Markup:
+        """The month select (`selected`: for each of the twelve months), the year and the
+        "until now" box (`current`: checked)."""
+        month_slot, year_slot = slot.child("month"), slot.child("year")
+        names = MONTHS.get(lang, MONTHS["nl"])
+        aria_invalid = "true" if invalid else None
+        months = [tag("option", text(say("no_month", lang)), value="")]
+        months += [
+            tag("option", text(name), value=f"{n:02d}", selected=mark)
+            for n, (name, mark) in enumerate(zip(names, selected, strict=True), 1)
+        ]
+        html = tag(
+            "span",
+            tag("label", text(say("month", lang)), for_=month_slot.dom)
+            + tag(
+                "select",
+                months,
+                name=month_slot.name,
+                id=month_slot.dom,
+                class_="field__select",
+                aria_invalid=aria_invalid,
+            ),
+            class_="month__part",
+        )
+        html += tag(
+            "span",
+            tag("label", text(say("year", lang)), for_=year_slot.dom)
+            + tag(
+                "input",
+                type="text",
+                inputmode="numeric",
+                name=year_slot.name,
+                id=year_slot.dom,
+                value=year,
+                size=4,
+                autocomplete="off",
+                class_="field__input field__input--year",
+                aria_invalid=aria_invalid,
+            ),
+            class_="month__part",
+        )
+        if self.allow_current:
+            box = slot.child("current")
+            html += tag(
+                "span",
+                tag(
+                    "input",
+                    type="checkbox",
+                    name=box.name,
+                    id=box.dom,
+                    value="1",
+                    checked=current,
+                    class_="field__check",
+                )
+                + tag("label", text(say("current_box", lang)), for_=box.dom),
+                class_="month__part month__current",
+            )
+        return html
