@@ -10,7 +10,7 @@ from weakref import WeakKeyDictionary
 from markupsafe import Markup
 
 from ..spec_reader import SpecReader
-from ..tags import escaped, joined, paragraphs, tag, text
+from ..tags import Flag, escaped, joined, paragraphs, tag, text
 from ..wording import say
 
 COMMON_KEYS = ("id", "type", "label", "hint", "required")
@@ -257,6 +257,28 @@ def filled(pieces: list[str], values: Sequence[object]) -> Markup:
         out.append(escaped(value))
         out.append(piece)
     return Markup("".join(out))
+
+
+def box(
+    kind: str,
+    name: str,
+    dom: str,
+    value: object,
+    label: object,
+    checked: bool | Flag,
+    invalid: bool = False,
+) -> Markup:
+    """A radio button or check box (`kind`) with its label after it."""
+    return tag(
+        "input",
+        type=kind,
+        name=name,
+        id=dom,
+        value=value,
+        checked=checked,
+        class_="field__check",
+        aria_invalid="true" if invalid else None,
+    ) + tag("label", text(label), for_=dom)
 
 
 def error_html(errors: Sequence[str], error_id: str | None, lang: str) -> Markup:

@@ -11,7 +11,7 @@ from markupsafe import Markup
 from ..spec_reader import SpecReader
 from ..tags import Flag, flag, tag, text
 from ..wording import say
-from .base import Field, FormData, RenderContext, Slot, filled, first
+from .base import Field, FormData, RenderContext, Slot, box, filled, first
 from .options import Option, read_options
 
 OTHER = "other"
@@ -183,17 +183,7 @@ class ChoiceField(Field):
         rows = []
         for (option_value, label), mark in zip(items, checked, strict=True):
             dom = f"{slot.dom}-{option_value}"
-            row = tag(
-                "input",
-                type=kind,
-                name=slot.name,
-                id=dom,
-                value=option_value,
-                checked=mark,
-                class_="field__check",
-                aria_invalid="true" if invalid else None,
-            )
-            row += tag("label", text(label), for_=dom)
+            row = box(kind, slot.name, dom, option_value, label, mark, invalid)
             rows.append(tag("div", row, class_="field__option"))
         if self.other:
             dom = f"{slot.dom}-{OTHER}-text"

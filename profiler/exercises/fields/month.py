@@ -12,7 +12,7 @@ from markupsafe import Markup
 from ..spec_reader import SpecReader
 from ..tags import Flag, flag, tag, text
 from ..wording import MONTHS, say
-from .base import Field, FormData, RenderContext, Slot, filled, first
+from .base import Field, FormData, RenderContext, Slot, box, filled, first
 
 CURRENT = "current"
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -138,19 +138,10 @@ class MonthField(Field):
             class_="month__part",
         )
         if self.allow_current:
-            box = slot.child("current")
+            until = slot.child("current")
             html += tag(
                 "span",
-                tag(
-                    "input",
-                    type="checkbox",
-                    name=box.name,
-                    id=box.dom,
-                    value="1",
-                    checked=current,
-                    class_="field__check",
-                )
-                + tag("label", text(say("current_box", lang)), for_=box.dom),
+                box("checkbox", until.name, until.dom, "1", say("current_box", lang), current),
                 class_="month__part month__current",
             )
         return html

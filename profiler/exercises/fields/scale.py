@@ -11,7 +11,7 @@ from markupsafe import Markup
 from ..spec_reader import SpecReader
 from ..tags import tag, text
 from ..wording import say
-from .base import Field, FormData, RenderContext, Slot, first
+from .base import Field, FormData, RenderContext, Slot, box, first
 
 
 @dataclass(frozen=True)
@@ -228,17 +228,7 @@ class ScaleField(Field):
         dom = f"{item_slot.dom}-{number}"
         return tag(
             "span",
-            tag(
-                "input",
-                type="radio",
-                name=item_slot.name,
-                id=dom,
-                value=number,
-                checked=checked,
-                class_="field__check",
-                aria_invalid="true" if missing else None,
-            )
-            + tag("label", text(number), for_=dom),
+            box("radio", item_slot.name, dom, number, number, checked, missing),
             class_="scale__choice",
         )
 
