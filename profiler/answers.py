@@ -66,10 +66,16 @@ def is_empty(value: Any) -> bool:
     return False
 
 
+def _texts(value: Any) -> bool:
+    """A text or a list of texts: values whose == is the same as their JSON's."""
+    return type(value) is str or (type(value) is list and all(type(v) is str for v in value))
+
+
 def _same(a: Any, b: Any) -> bool:
-    """Equal as stored JSON (so 3 == 3.0 and tuple == list); empty equals empty."""
-    if type(a) is type(b) and a == b:
-        return True  # the common case, a field the save did not change: no JSON written
+    """Equal as stored JSON (a tuple is the list it is stored as; 3, 3.0 and True differ);
+    empty equals empty."""
+    if type(a) is type(b) and a == b and _texts(a):
+        return True  # the common case, a text the save did not change: no JSON written
     if is_empty(a) and is_empty(b):
         return True
     return json.dumps(a, sort_keys=True, default=str) == json.dumps(b, sort_keys=True, default=str)

@@ -56,7 +56,9 @@ def test_saving_the_same_values_again_writes_nothing(db, sanne):
         (None, "", True),
         (["rustig", "precies"], ("rustig", "precies"), True),  # a tuple is stored as a list
         (["rustig", "precies"], ["precies", "rustig"], False),  # the order is the answer
-        ({"a": 3}, {"a": 3.0}, True),
+        ({"a": 3}, {"a": 3}, True),
+        ({"a": 3}, {"a": 3.0}, False),  # stored differently: saved again
+        ([1], [True], False),
         ({"a": 3}, {"a": 4}, False),
         ("3", 3, False),
     ],
