@@ -10,6 +10,8 @@ from .model import Problem
 from .positioned_yaml import LineDict
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+# C0 control characters other than tab and line breaks: not text, and not allowed in HTML.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 ID_ADVICE = "use lowercase letters, digits and _ only, starting with a letter (e.g. work_history)"
 
 
@@ -60,7 +62,17 @@ class SpecReader:
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             self.problem(key, f"{self.what}: '{key}' must be a text; put it in quotes")
             return default
-        return str(value).strip()
+        text = str(value).strip()
+        if _CONTROL.search(text):
+            # Only a YAML escape such as "\0" can put one here; a NUL would also break the
+            # markers the fields' stencils use.
+            self.problem(
+                key,
+                f"{self.what}: '{key}' contains an invisible control character (such as \\0); "
+                "remove it",
+            )
+            text = _CONTROL.sub("", text)
+        return text
 
     def boolean(self, key: str, default: bool = False) -> bool:
         """A true/false value."""

@@ -161,3 +161,20 @@ def test_front_matter_rules():
         "demo.md:2: front matter needs 'part' for an exercise; use one of: personality, "
         "work_enjoyment, function, goal, documents",
     ]
+
+
+def test_a_control_character_in_a_text_is_reported_and_left_out():
+    # Only a YAML escape can write one; a NUL would also be the fields' own stencil marker.
+    text = (
+        "---\nid: demo\ntitle: Demo\npart: goal\n---\n```field\nid: x\ntype: choice\n"
+        'label: "Kies\\0 er een"\noptions:\n  - {value: a, label: "A \\0value\\0"}\n'
+        "  - {value: b, label: B}\n```\n"
+    )
+    exercise, problems = parse_exercise_text(text, "exercises/01-demo.nl.md")
+    assert [str(p) for p in problems] == [
+        "exercises/01-demo.nl.md:9: field 'x': 'label' contains an invisible control character "
+        "(such as \\0); remove it",
+        "exercises/01-demo.nl.md:11: field 'x', option: 'label' contains an invisible control "
+        "character (such as \\0); remove it",
+    ]
+    assert exercise is None  # not loaded until it is fixed, as with every other problem
