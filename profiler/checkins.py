@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from flask_babel import format_date
 from markupsafe import Markup, escape
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from .models import CheckIn, User
@@ -51,14 +51,17 @@ def history(session: Session, client: User, kind: str = CHECKIN) -> list[CheckIn
     )
 
 
+_LAST = (
+    select(CheckIn)
+    .where(CheckIn.client_id == bindparam("client_id"), CheckIn.kind == CHECKIN)
+    .order_by(CheckIn.created_at.desc(), CheckIn.id.desc())
+    .limit(1)
+)
+
+
 def last(session: Session, client: User) -> CheckIn | None:
     """The client's most recent check-in."""
-    return session.scalars(
-        select(CheckIn)
-        .where(CheckIn.client_id == client.id, CheckIn.kind == CHECKIN)
-        .order_by(CheckIn.created_at.desc(), CheckIn.id.desc())
-        .limit(1)
-    ).first()
+    return session.scalars(_LAST, {"client_id": client.id}).first()
 
 
 def is_due(latest: CheckIn | None, now: datetime) -> bool:

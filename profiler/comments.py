@@ -85,15 +85,16 @@ def comments_for(session: Session, client_id: int, exercise_id: str) -> list[Com
     )
 
 
+_UNREAD = (
+    select(Comment)
+    .where(Comment.client_id == bindparam("client_id"), Comment.read_at.is_(None))
+    .order_by(Comment.created_at, Comment.id)
+)
+
+
 def unread_comments(session: Session, client_id: int) -> list[Comment]:
     """Comments the client has not opened yet, oldest first (shown on /me)."""
-    return list(
-        session.scalars(
-            select(Comment)
-            .where(Comment.client_id == client_id, Comment.read_at.is_(None))
-            .order_by(Comment.created_at, Comment.id)
-        )
-    )
+    return list(session.scalars(_UNREAD, {"client_id": client_id}))
 
 
 @dataclass(frozen=True)

@@ -227,6 +227,19 @@ def load_items(session: Session, enrollment: Enrollment) -> list[PlanItem]:
     return items
 
 
+# Counted for the plan when the page did not count them itself; built once, values bound.
+_UNREAD_PER_EXERCISE = (
+    select(Comment.exercise_id, func.count(Comment.id))
+    .where(Comment.client_id == bindparam("client_id"), Comment.read_at.is_(None))
+    .group_by(Comment.exercise_id)
+)
+_ANSWERS_PER_EXERCISE = (
+    select(Answer.exercise_id, func.count(Answer.id))
+    .where(Answer.client_id == bindparam("client_id"))
+    .group_by(Answer.exercise_id)
+)
+
+
 def build(
     session: Session,
     enrollment: Enrollment,
@@ -250,21 +263,9 @@ def build(
         items = load_items(session, enrollment)
     client_id = enrollment.client_id
     if unread is None:
-        unread = dict(
-            session.execute(
-                select(Comment.exercise_id, func.count(Comment.id))
-                .where(Comment.client_id == client_id, Comment.read_at.is_(None))
-                .group_by(Comment.exercise_id)
-            ).all()
-        )
+        unread = dict(session.execute(_UNREAD_PER_EXERCISE, {"client_id": client_id}).all())
     if answered is None:
-        answered = dict(
-            session.execute(
-                select(Answer.exercise_id, func.count(Answer.id))
-                .where(Answer.client_id == client_id)
-                .group_by(Answer.exercise_id)
-            ).all()
-        )
+        answered = dict(session.execute(_ANSWERS_PER_EXERCISE, {"client_id": client_id}).all())
     entries = {i.exercise_id: _library_entry(library, i.exercise_id, lang) for i in items}
 
     def kind_of(exercise_id: str) -> str:
