@@ -65,8 +65,13 @@ def _plan(now) -> plan_view.PlanView | None:
 
 
 def _endpoint_for_rule(rule: str) -> str | None:
-    """The endpoint serving `rule`, if another part of the app registered it."""
-    return next((r.endpoint for r in current_app.url_map.iter_rules() if r.rule == rule), None)
+    """The endpoint serving `rule`, if another part of the app registered it; looked up once
+    per app (Flask adds no route after the first request)."""
+    known = current_app.extensions.setdefault("profiler.rule_endpoints", {})
+    if rule not in known:
+        rules = current_app.url_map.iter_rules()
+        known[rule] = next((r.endpoint for r in rules if r.rule == rule), None)
+    return known[rule]
 
 
 def _kind_of(exercise_id: str) -> str:
@@ -371,7 +376,6 @@ def _exercise_page(
         comments=comments.on_exercise,
         before=before,
         after=after,
-        pdf_endpoint=_endpoint_for_rule("/me/workbook.pdf"),
     )
 
 

@@ -88,6 +88,12 @@ def test_overview_lists_the_documents_and_the_menu_points_there(sanne_client):
         assert f'href="{url}"' in html
 
 
+def test_the_working_document_and_the_data_page_link_to_the_pdf(sanne_client):
+    for page in ("/me/workbook", "/me/data", "/me/workbook"):  # the second time remembered
+        html = sanne_client.get(page).get_data(as_text=True)
+        assert 'href="/me/workbook.pdf"' in html, page
+
+
 @pytest.mark.parametrize("kind", ["pitch", "resume", "cv"])
 def test_preview_shows_the_document_without_inline_styles_or_scripts(sanne_client, kind):
     response = sanne_client.get(f"/me/documents/{kind}")
