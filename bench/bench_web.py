@@ -37,6 +37,7 @@ TARGET_RATIO = 0.40
 TARGET_P95 = 3.0
 CLIENTS = 200
 LOGGED_IN = "baseline /healthz logged in"
+CHOICES = "exercise page, choices"  # the open exercise with the most choice fields
 
 
 class FormFields(HTMLParser):
@@ -196,6 +197,10 @@ def run(kind: str, db_url: str, seconds: float, connections: int, rounds: int = 
                 sessions.append(autosave_session(writer.cookie_header(), html, data.field_id))
             return sessions
 
+        choices_page = f"/me/exercises/{data.choices_exercise_id}"
+        status, _, html = writers[0].request("GET", choices_page)
+        assert status == 200 and "data-autosave" in html, f"{choices_page} is not open"
+        assert html.count('class="field field--choice') >= 2, f"{choices_page} has no choices"
         client = WrkSession(cookie=writers[0].cookie_header())
         coach = HttpSession(server.url)
         coach.login(data.coach_email, PASSWORD, TOTP_SECRET)
@@ -208,6 +213,7 @@ def run(kind: str, db_url: str, seconds: float, connections: int, rounds: int = 
             (LOGGED_IN, "/healthz", dict(sessions=[client])),
             ("/me", "/me", dict(sessions=[client])),
             ("exercise page", page, dict(sessions=[client])),
+            (CHOICES, choices_page, dict(sessions=[client])),
             (
                 "autosave POST",
                 page,

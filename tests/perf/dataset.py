@@ -49,6 +49,7 @@ class Dataset:
     client_email: str
     client_id: int
     exercise_id: str  # unlocked, with answers: the page and autosave the bench uses
+    choices_exercise_id: str  # unlocked, with the most choice fields (the boxes' page)
     field_id: str  # a textarea of that exercise, for the autosave
     clients: int
 
@@ -258,6 +259,10 @@ def build(
     unlocked = min(len(steps), answered + 2)
     _enroll(session, client_ids, steps, unlocked, now)
     chosen = [library.get(exercise_id, "nl") for exercise_id in steps[:unlocked]]
+    with_choices = max(
+        (e for e in chosen if e is not None),
+        key=lambda e: sum(f.type == "choice" for f in e.input_fields),
+    )
     chosen = [
         e for e in chosen if e is not None and any(f.type in FILLABLE for f in e.input_fields)
     ]
@@ -279,6 +284,7 @@ def build(
         client_email=emails[0],
         client_id=client_ids[0],
         exercise_id=target.id,
+        choices_exercise_id=with_choices.id,
         field_id=next(f.id for f in target.input_fields if f.type == "textarea"),
         clients=clients,
     )
