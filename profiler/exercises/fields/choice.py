@@ -147,24 +147,20 @@ class ChoiceField(Field):
         slot = slot or self.slot
         chosen = selected_of(value)
         other_text = other_of(value)
+        allowed = self.allowed()  # one box each, in this order
 
         def control(_: str | None, invalid: bool) -> Markup:
             other_invalid = invalid and not other_text
             pieces = self.stencil(
                 (slot.path, ctx.lang, invalid, other_invalid),
                 lambda marker: self.options_html(
-                    slot, ctx.lang, invalid, other_invalid, [Flag(marker)] * self.count, marker
+                    slot, ctx.lang, invalid, other_invalid, [Flag(marker)] * len(allowed), marker
                 ),
             )
-            marks = [flag("checked", v in chosen) for v in self.allowed()]
-            return filled(pieces, marks + [other_text] if self.other else marks)
+            marks = [flag("checked", v in chosen) for v in allowed]
+            return filled(pieces, [*marks, other_text] if self.other else marks)
 
         return self.frame(ctx, slot, control)
-
-    @property
-    def count(self) -> int:
-        """How many boxes the field shows: the options and 'other'."""
-        return len(self.options) + (1 if self.other else 0)
 
     def options_html(
         self,
