@@ -106,7 +106,11 @@ def queue_invitation(session: Session, user: User, inviter: User | None, now: da
         mail=rendered,
         now=now,
     )
-    audit.record(session, actor=inviter, action="user.invited", now=now, client=user)
+    # About a client: on their privacy page. A colleague's invitation names them in the detail.
+    if user.is_client:
+        audit.record(session, actor=inviter, action="user.invited", now=now, client=user)
+    else:
+        audit.record(session, actor=inviter, action="user.invited", now=now, person=user.email)
 
 
 def queue_reset(session: Session, email: str, now: datetime) -> None:

@@ -164,8 +164,11 @@ def _sort(enrollment: Enrollment) -> None:
 def skip(
     session: Session, enrollment: Enrollment, exercise_id: str, *, by: User, now: datetime
 ) -> None:
-    """Leave an exercise out of the plan; its answers stay."""
-    _item(enrollment, exercise_id).skipped = True
+    """Leave an exercise out of the plan; its answers stay. A finished one stays in."""
+    item = _item(enrollment, exercise_id)
+    if item.done_at is not None:
+        raise PlanError(str(_l("Deze oefening is al klaar. Die blijft in het plan.")))
+    item.skipped = True
     _record(session, enrollment, by, now, "skipped", exercise=exercise_id)
 
 

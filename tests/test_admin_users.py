@@ -119,3 +119,31 @@ def test_only_admins_reach_the_user_pages(users, client):
     login(client, "coach.a@example.nl")
     assert client.get("/admin/users").status_code == 404
     assert client.get("/admin/audit").status_code == 404
+
+
+def test_a_new_invitation_only_for_someone_who_has_no_password_yet(users, client, db):
+    login(client, "admin@example.nl")
+    token = csrf_token(client, "/admin/users")
+    client.post(
+        "/admin/users",
+        data={"name": "Lotte", "email": "lotte@example.nl", "role": "coach", "csrf_token": token},
+    )
+    lotte = db.query(User).filter_by(email="lotte@example.nl").one()
+    working = users["coach_a"]  # has a password: works with Profiler already
+    assert "Nieuwe uitnodiging sturen" in client.get(f"/admin/users/{lotte.id}").get_data(
+        as_text=True
+    )
+    page = client.get(f"/admin/users/{working.id}").get_data(as_text=True)
+    assert "Nieuwe uitnodiging sturen" not in page
+    before = db.query(OutboxMail).filter_by(kind="invitation").count()
+    response = client.post(
+        f"/admin/users/{working.id}/invite", data={"csrf_token": token}, follow_redirects=True
+    )
+    assert "heeft al een wachtwoord" in response.get_data(as_text=True)
+    assert db.query(OutboxMail).filter_by(kind="invitation").count() == before
+    client.post(f"/admin/users/{lotte.id}/invite", data={"csrf_token": token})
+    assert db.query(OutboxMail).filter_by(kind="invitation").count() == before + 1
+    # A colleague's invitation is not an event "about a client" (the privacy pages use those).
+    invited = db.query(AuditEvent).filter_by(action="user.invited").all()
+    assert invited and all(e.client_id is None for e in invited)
+    assert invited[-1].detail == {"person": "lotte@example.nl"}

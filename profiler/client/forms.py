@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -15,10 +13,11 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..auth.forms import ChangePasswordForm
+from ..date_checks import WithToday, after_today
 
 WEEKDAYS = [
     ("0", _l("maandag")),
@@ -99,12 +98,7 @@ class RemindersForm(FlaskForm):
     submit = SubmitField(_l("Herinneringen opslaan"))
 
 
-def _not_in_past(form: FlaskForm, field: DateField) -> None:
-    if field.data and form.today and field.data <= form.today:
-        raise ValidationError(_l("Kies een datum na vandaag."))
-
-
-class PauseForm(FlaskForm):
+class PauseForm(WithToday, FlaskForm):
     """Pause the daily exercises, with an optional reason and end date."""
 
     reason = TextAreaField(
@@ -115,14 +109,10 @@ class PauseForm(FlaskForm):
     )
     until = DateField(
         _l("Tot wanneer? (hoeft niet)"),
-        validators=[Optional(), _not_in_past],
+        validators=[Optional(), after_today],
         description=_l("Vul je niets in? Dan ga je verder wanneer jij dat wilt."),
     )
     submit = SubmitField(_l("Pauzeren"))
-
-    def __init__(self, *args, today: date | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.today = today
 
 
 class ResumeForm(FlaskForm):

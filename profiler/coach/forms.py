@@ -18,6 +18,8 @@ from wtforms import (
 from wtforms.validators import Email, InputRequired, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..date_checks import WithToday, after_today, today_or_later
+
 
 class CoachForm(FlaskForm):
     """Base of the coach forms.
@@ -96,17 +98,20 @@ class InviteForm(CoachForm):
         self.weekdays.choices = weekday_choices()
 
 
-class PauseForm(CoachForm):
+class PauseForm(WithToday, CoachForm):
     """Pause the daily exercises."""
 
     reason = StringField(
         _l("Reden (optioneel)"),
-        validators=[Optional(), Length(max=500)],
+        validators=[
+            Optional(),
+            Length(max=500, message=_l("Gebruik hoogstens %(max)d tekens.")),
+        ],
         description=_l("Alleen voor jou en het logboek. De cliënt ziet dit niet."),
     )
     until = DateField(
         _l("Automatisch verder op (optioneel)"),
-        validators=[Optional()],
+        validators=[Optional(), after_today],
         description=_l("Vanaf deze dag komen de oefeningen weer. Leeg laten: tot je hervat."),
     )
 
@@ -163,12 +168,12 @@ class WorkAheadForm(CoachForm):
     allowed = BooleanField(_l("De cliënt mag vooruitwerken"))
 
 
-class NextSessionForm(CoachForm):
+class NextSessionForm(WithToday, CoachForm):
     """The date of the next coaching session."""
 
     day = DateField(
         _l("Datum volgende gesprek"),
-        validators=[Optional()],
+        validators=[Optional(), today_or_later],
         description=_l("Leeg laten als er nog geen afspraak is."),
     )
 
@@ -178,7 +183,10 @@ class CommentForm(CoachForm):
 
     body = TextAreaField(
         _l("Opmerking voor de cliënt"),
-        validators=[InputRequired(message=_l("Schrijf eerst een opmerking.")), Length(max=5000)],
+        validators=[
+            InputRequired(message=_l("Schrijf eerst een opmerking.")),
+            Length(max=5000, message=_l("Gebruik hoogstens %(max)d tekens.")),
+        ],
         description=_l("De cliënt ziet deze opmerking bij de oefening."),
     )
 
@@ -188,7 +196,10 @@ class NoteForm(CoachForm):
 
     body = TextAreaField(
         _l("Nieuwe notitie"),
-        validators=[InputRequired(message=_l("Schrijf eerst een notitie.")), Length(max=10000)],
+        validators=[
+            InputRequired(message=_l("Schrijf eerst een notitie.")),
+            Length(max=10000, message=_l("Gebruik hoogstens %(max)d tekens.")),
+        ],
         description=_l("Alleen jij en je vervanger zien notities. De cliënt ziet ze nooit."),
     )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 
 from babel.numbers import format_decimal
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
@@ -211,9 +211,20 @@ def _plan(enrollment: Enrollment):
 def client(client_id: int):
     """The plan with every control, notes and the history of changes."""
     person = access.client_for_coach(current_user, client_id)
+    _audit_view(person, "coach.viewed_client")
+    return _client_page(person)
+
+
+def _today_of(enrollment: Enrollment) -> date:
+    """The client's own day: what "today" means for a pause's end or the next session."""
+    return local_day(clock.now(), enrollment.timezone)
+
+
+def _client_page(person: User, **kept):
+    """The client page; `kept` are forms as they were sent (with their errors), so a
+    coach who mistyped sees the message next to what they typed instead of losing it."""
     enrollment = person.enrollment
     now = clock.now()
-    _audit_view(person, "coach.viewed_client")
     if enrollment is None:
         db.session.commit()
         return render_template("coach/client.html", client=person, enrollment=None)
@@ -223,14 +234,27 @@ def client(client_id: int):
     enrollment.coach_seen_at = now
     program = catalog.program(enrollment.program_id, _lang())
     in_plan = {s.exercise_id for s in plan.steps}
-    add_form = AddOptionalForm()
+    add_form = AddOptionalForm(formdata=None)
     add_form.exercise_id.choices = [
         (e, _title(e)) for e in (program.optional if program else []) if e not in in_plan
     ]
     add_form.position.choices = _positions(plan)
-    cadence = CadenceForm(
-        weekdays=[str(d) for d in sorted(enrollment.weekday_set)], send_time=enrollment.send_time
-    )
+    today = _today_of(enrollment)
+    forms = {
+        "pause_form": PauseForm(formdata=None, today=today),
+        "action_form": ActionForm(formdata=None),
+        "item_form": ItemForm(formdata=None),
+        "reorder_form": ReorderForm(formdata=None),
+        "add_form": add_form,
+        "cadence_form": CadenceForm(
+            formdata=None,
+            weekdays=[str(d) for d in sorted(enrollment.weekday_set)],
+            send_time=enrollment.send_time,
+        ),
+        "work_ahead_form": WorkAheadForm(formdata=None, allowed=enrollment.work_ahead_allowed),
+        "session_form": NextSessionForm(formdata=None, today=today, day=enrollment.next_session_on),
+        "note_form": NoteForm(formdata=None),
+    } | kept
     events = history.plan_history(db.session, person.id, _title)
     notes = coach_notes.notes_for(db.session, person.id)
     db.session.commit()
@@ -243,20 +267,28 @@ def client(client_id: int):
         changed=changed,
         just_changed=request.args.get("changed", ""),
         locked_ids=[s.exercise_id for s in plan.steps if s.unlocked_at is None],
-        pause_form=PauseForm(),
-        action_form=ActionForm(),
-        item_form=ItemForm(),
-        reorder_form=ReorderForm(),
-        add_form=add_form,
-        cadence_form=cadence,
-        work_ahead_form=WorkAheadForm(allowed=enrollment.work_ahead_allowed),
-        session_form=NextSessionForm(day=enrollment.next_session_on),
-        note_form=NoteForm(),
         notes=notes,
         events=events,
         weekdays_text=weekdays_text(enrollment.weekday_set),
         status=dashboard.status_of(enrollment),
+        **forms,
     )
+
+
+def _not_saved(form) -> None:
+    """One line at the top of the page for a form that was sent back: which field, what."""
+    for name, errors in form.errors.items():
+        if name != "csrf_token" and errors:
+            flash(
+                _(
+                    "Niet bewaard. %(label)s: %(error)s",
+                    label=form[name].label.text,
+                    error=errors[0],
+                ),
+                "error",
+            )
+            return
+    flash(_("Dat lukte niet. Laad de pagina opnieuw en probeer het nog eens."), "error")
 
 
 def _changed_exercises(client_id: int, since: datetime | None) -> set[str]:
@@ -285,20 +317,28 @@ def _change(
     kind: str,
     anchor: str | None = None,
     changed: str | None = None,
+    keep: str | None = None,
     **wording: object,
 ):
-    """Load, check, validate, apply one plan change, commit, explain it in plain words."""
+    """Load, check, validate, apply one plan change, commit, explain it in plain words.
+
+    `keep` names the page's form this one is (e.g. "pause_form"): when it does not pass,
+    the page is shown again with it as sent, its message next to the field."""
     enrollment = access.enrollment_for_coach(current_user, client_id)
     if not form.validate_on_submit():
-        flash(_("Dat lukte niet. Probeer het opnieuw."), "error")
-        return _back(client_id)
+        _not_saved(form)
+        if keep is None:  # buttons only: a tampered or outdated page, nothing typed to keep
+            return _back(client_id)
+        return _client_page(enrollment.client, **{keep: form})
     now = clock.now()
     try:
         result = apply(enrollment, current_user, now)
     except plan_changes.PlanError as exc:
         db.session.rollback()
         flash(str(exc), "error")
-        return _back(client_id, anchor, changed)
+        if keep is None:
+            return _back(client_id, anchor, changed)
+        return _client_page(enrollment.client, **{keep: form})
     db.session.flush()
     plan = _plan(enrollment)
     message = change_message(kind, enrollment, plan, now, result=result, **wording)
@@ -311,17 +351,14 @@ def _change(
 @role_required(*COACHES)
 def pause(client_id: int):
     """Pause the daily exercises and mails."""
-    form = PauseForm()
+    form = PauseForm(today=_today_of(access.enrollment_for_coach(current_user, client_id)))
 
     def apply(enrollment: Enrollment, by: User, now: datetime) -> None:
-        until = form.until.data
-        if until is not None and until <= local_day(now, enrollment.timezone):
-            raise plan_changes.PlanError(_("Kies voor het einde van de pauze een dag na vandaag."))
         plan_changes.pause(
-            db.session, enrollment, by=by, now=now, reason=form.reason.data, until=until
+            db.session, enrollment, by=by, now=now, reason=form.reason.data, until=form.until.data
         )
 
-    return _change(client_id, form, apply, "paused")
+    return _change(client_id, form, apply, "paused", keep="pause_form")
 
 
 @bp.post("/clients/<int:client_id>/resume")
@@ -466,6 +503,7 @@ def cadence(client_id: int):
             now=now,
         ),
         "cadence",
+        keep="cadence_form",
     )
 
 
@@ -488,7 +526,7 @@ def work_ahead(client_id: int):
 @role_required(*COACHES)
 def next_session(client_id: int):
     """Set (or clear) the date of the next coaching session."""
-    form = NextSessionForm()
+    form = NextSessionForm(today=_today_of(access.enrollment_for_coach(current_user, client_id)))
     return _change(
         client_id,
         form,
@@ -496,6 +534,7 @@ def next_session(client_id: int):
             db.session, e, form.day.data, by=by, now=now
         ),
         "next_session",
+        keep="session_form",
     )
 
 
@@ -508,19 +547,20 @@ def add_note(client_id: int):
     """Add a private note about the client."""
     person = access.client_for_coach(current_user, client_id)
     form = NoteForm()
-    if form.validate_on_submit():
-        try:
-            coach_notes.add_note(
-                db.session, person, form.body.data, author=current_user, now=clock.now()
-            )
-        except coach_notes.NoteError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
-            flash(_("Je notitie over %(name)s is bewaard.", name=person.name), "success")
-    else:
-        flash(_("Schrijf eerst een notitie."), "error")
+    if not form.validate_on_submit():
+        _not_saved(form)
+        return _client_page(person, note_form=form)
+    try:
+        coach_notes.add_note(
+            db.session, person, form.body.data, author=current_user, now=clock.now()
+        )
+    except coach_notes.NoteError as exc:
+        db.session.rollback()
+        form.body.errors = [*form.body.errors, str(exc)]
+        _not_saved(form)
+        return _client_page(person, note_form=form)
+    db.session.commit()
+    flash(_("Je notitie over %(name)s is bewaard.", name=person.name), "success")
     return _back(client_id, "notes")
 
 
@@ -552,7 +592,11 @@ def delete_note(client_id: int):
 @role_required(*COACHES)
 def exercise(client_id: int, exercise_id: str):
     """One exercise with the client's answers, read-only, and the comments."""
-    person = access.client_for_coach(current_user, client_id)
+    return _exercise_page(access.client_for_coach(current_user, client_id), exercise_id)
+
+
+def _exercise_page(person: User, exercise_id: str, comment_form: CommentForm | None = None):
+    """The answers and comments page; `comment_form` as sent when it did not pass."""
     enrollment = person.enrollment
     found = catalog.exercise(exercise_id, _lang())
     in_plan = enrollment is not None and any(i.exercise_id == exercise_id for i in enrollment.items)
@@ -579,8 +623,8 @@ def exercise(client_id: int, exercise_id: str):
         item=item,
         sections=sections,
         comments=comments.comments_for(db.session, person.id, exercise_id),
-        comment_form=CommentForm(),
-        delete_form=DeleteForm(),
+        comment_form=comment_form or CommentForm(formdata=None),
+        delete_form=DeleteForm(formdata=None),
     )
     db.session.commit()
     return page
@@ -594,21 +638,22 @@ def add_comment(client_id: int, exercise_id: str):
     target = url_for(
         "coach.exercise", client_id=client_id, exercise_id=exercise_id, _anchor="comments"
     )
-    form = CommentForm()
-    if not form.validate_on_submit():
-        flash(_("Schrijf eerst een opmerking."), "error")
-        return redirect(target)
     enrollment = person.enrollment
     if enrollment is None or not any(i.exercise_id == exercise_id for i in enrollment.items):
         abort(404)
+    form = CommentForm()
+    if not form.validate_on_submit():
+        _not_saved(form)
+        return _exercise_page(person, exercise_id, form)
     try:
         comments.add_comment(
             db.session, person, exercise_id, form.body.data, author=current_user, now=clock.now()
         )
     except comments.CommentError as exc:
         db.session.rollback()
-        flash(str(exc), "error")
-        return redirect(target)
+        form.body.errors = [*form.body.errors, str(exc)]
+        _not_saved(form)
+        return _exercise_page(person, exercise_id, form)
     db.session.commit()
     flash(
         _("%(name)s ziet je opmerking bij %(title)s.", name=person.name, title=_title(exercise_id)),

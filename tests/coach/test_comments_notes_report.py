@@ -7,6 +7,7 @@ import io
 from datetime import date
 
 import pytest
+from markupsafe import escape
 from sqlalchemy import func, select
 
 from profiler import activity_report, comments, plan_changes, session_prep
@@ -52,6 +53,28 @@ def test_empty_comment_is_refused(karin_client, team, db):
     html = post_form(karin_client, page, f"{page}/comments", body="   ").get_data(as_text=True)
     assert "Schrijf eerst een opmerking" in html
     assert db.scalar(select(func.count(Comment.id))) == 0
+
+
+def test_a_comment_too_long_is_refused_with_the_text_kept(karin_client, team, db):
+    sanne = team["sanne"]
+    page = f"/coach/clients/{sanne.id}/exercises/self_image"
+    body = "Mooi verwoord. " * 400  # 6,000 characters: over the 5,000 a comment may have
+    html = post_form(karin_client, page, f"{page}/comments", body=body).get_data(as_text=True)
+    assert "Gebruik hoogstens 5000 tekens." in html
+    assert escape(body) in html  # in the box again, to shorten instead of retype
+    assert db.scalar(select(func.count(Comment.id))) == 0
+
+
+def test_a_note_too_long_or_empty_is_refused_with_the_text_kept(karin_client, team, db):
+    sanne = team["sanne"]
+    page = f"/coach/clients/{sanne.id}"
+    body = "Gesprek met de bedrijfsarts besproken. " * 300  # 11,700 characters
+    html = post_form(karin_client, page, f"{page}/notes", body=body).get_data(as_text=True)
+    assert "Niet bewaard. Nieuwe notitie: Gebruik hoogstens 10000 tekens." in html
+    assert escape(body) in html
+    html = post_form(karin_client, page, f"{page}/notes", body="  ").get_data(as_text=True)
+    assert "Schrijf eerst een notitie." in html
+    assert db.scalar(select(func.count(CoachNote.id))) == 0
 
 
 def test_comment_on_an_exercise_outside_the_plan_is_404(karin_client, team):

@@ -115,11 +115,55 @@ def test_pause_with_end_date_resumes_by_itself_on_that_day(plan, db):
     assert enrollment.paused_by is None
 
 
-def test_a_pause_end_date_must_lie_after_today(plan, db):
+def field_error(html: str, field_id: str) -> str:
+    """The message shown under one field ('' when there is none)."""
+    found = re.search(rf'<p class="error" id="{field_id}-error">([^<]*)</p>', html)
+    return found.group(1) if found else ""
+
+
+def test_a_pause_end_date_must_lie_after_today_and_what_was_typed_stays(plan, db):
     enrollment, post = plan
-    html = post("pause", reason="", until="2020-01-01")
-    assert "een dag na vandaag" in flashes(html)
-    assert enrollment.paused_by is None
+    for day in ("2020-01-01", "2026-03-02"):  # long ago, and today (Sanne's own day)
+        html = post("pause", reason="Ziekenhuisopname", until=day)
+        assert field_error(html, "until") == "Kies een datum na vandaag."
+        assert "Niet bewaard. Automatisch verder op (optioneel): Kies een datum na vandaag." in (
+            flashes(html)
+        )
+        assert 'value="Ziekenhuisopname"' in html and f'value="{day}"' in html
+        assert enrollment.paused_by is None
+
+
+def test_a_cadence_without_days_says_so_next_to_the_days_and_keeps_the_time(plan, db):
+    enrollment, post = plan
+    html = post("cadence", send_time="18:30")
+    assert field_error(html, "weekdays") == "Kies minstens één dag."
+    assert 'value="18:30"' in html  # the time as typed, not the stored one
+    assert enrollment.send_time.strftime("%H:%M") != "18:30"
+    html = post("cadence", weekdays=["1"], send_time="")
+    assert field_error(html, "send_time") == "Kies een tijd."
+    assert re.search(r'id="weekdays-1"[^>]*checked|checked[^>]*id="weekdays-1"', html)
+
+
+def test_the_next_session_cannot_lie_in_the_past(plan, db):
+    enrollment, post = plan
+    html = post("next-session", day="2020-01-01")
+    assert field_error(html, "day") == "Deze datum is al voorbij. Kies vandaag of een latere dag."
+    assert 'value="2020-01-01"' in html and enrollment.next_session_on is None
+    html = post("next-session", day="2026-03-02")  # today: a session later this day
+    assert enrollment.next_session_on == date(2026, 3, 2)
+    html = post("next-session", day="")  # no appointment (any more)
+    assert enrollment.next_session_on is None
+
+
+def test_a_skipped_or_done_step_is_refused_by_a_tampered_skip(plan, db):
+    enrollment, post = plan
+    tick(db, "2026-03-02 08:05")
+    item = next(i for i in enrollment.items if i.exercise_id == "self_image")
+    item.done_at = at("2026-03-02 09:00")
+    db.commit()
+    html = post("skip", exercise_id="self_image")
+    assert "al klaar" in flashes(html)
+    assert not next(i for i in enrollment.items if i.exercise_id == "self_image").skipped
 
 
 def test_unlock_all_opens_everything_not_skipped_and_daily_mails_stop(plan, db, team):
@@ -207,7 +251,8 @@ def test_add_optional_exercise_goes_where_the_coach_puts_it(plan, db):
     assert tick(db, "2026-03-04 08:05") == {"personality"}
     # Not an optional exercise of the program: refused.
     html = post("add", exercise_id="values", position="0")
-    assert "Dat lukte niet" in flashes(html) or "kun je niet" in flashes(html)
+    assert "Niet bewaard. Oefening: Ongeldige keuze." in flashes(html)
+    assert not any(i.exercise_id == "values" and i.optional for i in enrollment.items)
 
 
 def test_add_before_an_open_exercise_lands_before_the_first_locked_one(plan, db, team):
