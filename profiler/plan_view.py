@@ -427,9 +427,12 @@ def expected_dates(
             moment, catching_up = now, False
             after = plans.local_moment(today, time(23, 59, 59), tz)
         else:
-            moment = plans.next_delivery_moment(
-                weekdays, enrollment.send_time, tz, after, enrollment.start_date
-            )
+            try:
+                moment = plans.next_delivery_moment(
+                    weekdays, enrollment.send_time, tz, after, enrollment.start_date
+                )
+            except OverflowError:  # a date at the calendar's end (stored before the forms
+                break  # had a limit): no day to promise beyond it
             after = moment
         for item in batch:
             item.unlocked_at = moment

@@ -18,7 +18,7 @@ from wtforms import (
 from wtforms.validators import Email, InputRequired, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..date_checks import WithToday, after_today, today_or_later
+from ..date_checks import WithToday, after_today, start_day, today_or_later
 
 
 class CoachForm(FlaskForm):
@@ -59,7 +59,7 @@ class WeekdaysField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class InviteForm(CoachForm):
+class InviteForm(WithToday, CoachForm):
     """Invite a new client and start their plan."""
 
     name = StringField(_l("Naam"), validators=[InputRequired(), Length(max=120)])
@@ -75,7 +75,7 @@ class InviteForm(CoachForm):
     program = SelectField(_l("Programma"), validators=[InputRequired()])
     start_date = DateField(
         _l("Startdatum"),
-        validators=[InputRequired(message=_l("Kies een startdatum."))],
+        validators=[InputRequired(message=_l("Kies een startdatum.")), start_day],
         description=_l("De eerste oefening komt op de eerste maildag vanaf deze datum."),
     )
     weekdays = WeekdaysField(

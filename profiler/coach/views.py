@@ -149,7 +149,7 @@ def dashboard_page():
 def new_client():
     """Invite a client: account without password, enrollment, invitation mail; one transaction."""
     programs = catalog.programs(_lang())
-    form = InviteForm()
+    form = InviteForm(today=local_day(clock.now(), select_timezone()))
     form.program.choices = [(p.id, p.title) for p in programs.values()]
     if request.method == "GET":
         now = clock.now()

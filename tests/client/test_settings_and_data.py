@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 from sqlalchemy import select
 
@@ -70,6 +71,19 @@ def test_a_pause_end_in_the_past_is_refused(sanne_client, sanne):
     ).get_data(as_text=True)
     assert "Kies een datum na vandaag." in html
     assert sanne.enrollment.paused_by is None
+
+
+def test_a_pause_end_more_than_a_year_ahead_is_refused_and_the_pages_stay_up(sanne_client, sanne):
+    html = post_settings(
+        sanne_client, **{"pause-until": "9999-12-31", "pause-submit": "1"}
+    ).get_data(as_text=True)
+    assert "Kies een datum binnen een jaar vanaf vandaag." in html
+    assert sanne.enrollment.paused_by is None
+    # A date at the calendar's end stored before the check: the pages still open.
+    sanne.enrollment.paused_by, sanne.enrollment.pause_until = "client", date(9999, 12, 31)
+    _db.session.commit()
+    for page in ("/me", "/me/exercises", "/me/settings"):
+        assert sanne_client.get(page).status_code == 200, page
 
 
 def test_reminders_and_language(sanne_client, sanne):

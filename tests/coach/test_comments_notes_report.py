@@ -109,7 +109,15 @@ def test_private_notes_stay_with_the_coach(karin_client, client, team, db):
     assert db.scalar(select(func.count(CoachNote.id))) == 0
 
 
-def test_invite_creates_account_plan_and_invitation_mail_in_one_go(karin_client, team, db):
+@pytest.fixture
+def march(monkeypatch):
+    """The pages' clock on Monday 2 March 2026, 09:00 Amsterdam: a month before the starts."""
+    from profiler import clock
+
+    monkeypatch.setattr(clock, "now", lambda: at("2026-03-02 09:00"))
+
+
+def test_invite_creates_account_plan_and_invitation_mail_in_one_go(karin_client, team, db, march):
     html = post_form(
         karin_client,
         "/coach/clients/new",
@@ -135,7 +143,7 @@ def test_invite_creates_account_plan_and_invitation_mail_in_one_go(karin_client,
     assert "/invite/" in mail.text_body
 
 
-def test_invite_with_a_used_email_keeps_the_form_and_creates_nothing(karin_client, team, db):
+def test_invite_with_a_used_email_keeps_the_form_and_creates_nothing(karin_client, team, db, march):
     before = db.scalar(select(func.count(Enrollment.id)))
     response = post_form(
         karin_client,
@@ -156,7 +164,32 @@ def test_invite_with_a_used_email_keeps_the_form_and_creates_nothing(karin_clien
     assert db.scalar(select(func.count(OutboxMail.id)).where(OutboxMail.kind == "invitation")) == 0
 
 
-def test_invite_without_weekdays_says_what_is_missing(karin_client, team):
+@pytest.mark.parametrize(
+    ("start", "message"),
+    [
+        ("2026-01-29", "Deze datum is meer dan een maand geleden. Kies een latere startdatum."),
+        ("2027-03-04", "Kies een datum binnen een jaar vanaf vandaag."),
+        ("9999-12-31", "Kies een datum binnen een jaar vanaf vandaag."),
+    ],
+)
+def test_invite_with_a_start_far_from_today_says_so(karin_client, team, db, march, start, message):
+    html = post_form(
+        karin_client,
+        "/coach/clients/new",
+        "/coach/clients/new",
+        name="Ver weg",
+        email="ver@example.nl",
+        program="persoonlijk_profiel",
+        start_date=start,
+        weekdays=["0"],
+        send_time="08:00",
+        language="nl",
+    ).get_data(as_text=True)
+    assert message in html and 'value="Ver weg"' in html
+    assert db.scalar(select(func.count(User.id)).where(User.email == "ver@example.nl")) == 0
+
+
+def test_invite_without_weekdays_says_what_is_missing(karin_client, team, march):
     html = post_form(
         karin_client,
         "/coach/clients/new",
