@@ -6,12 +6,15 @@ from pathlib import Path
 
 from flask import Flask
 
+from .request_text import CleanRequest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(config: str | type = "config.Development", **overrides: object) -> Flask:
     """Build the application; tests pass overrides."""
     app = Flask(__name__, instance_relative_config=True)
+    app.request_class = CleanRequest  # no NUL characters in queries and forms
     from .urls import use_row_ids
 
     use_row_ids(app)  # before the routes: an id too large for the database is a 404

@@ -126,8 +126,8 @@ def twin_name(filename: str) -> str:
 
 
 def normalize(text: str) -> str:
-    """Browsers send CRLF from a textarea; files use LF."""
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    """Browsers send CRLF from a textarea; files use LF and no byte order mark."""
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def fingerprint(text: str) -> str:

@@ -21,11 +21,10 @@ def _enrollment(token: str) -> Enrollment | None:
     """The enrollment a pause token names, or None for a bad, expired or stale token."""
     try:
         data = tokens.load(token, "pause", current_app.config["PAUSE_TOKEN_MAX_AGE"])
+        enrollment_id = tokens.row_id(data, "e")
     except tokens.TokenError:
         return None
-    if not isinstance(data, dict):
-        return None
-    enrollment = db.session.get(Enrollment, data.get("e"))
+    enrollment = db.session.get(Enrollment, enrollment_id)
     if enrollment is None or enrollment.client_id != data.get("u"):
         return None
     if not enrollment.client.active:

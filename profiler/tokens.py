@@ -11,7 +11,7 @@ from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from itsdangerous.encoding import base64_encode
 
-from .models import User
+from .models import MAX_INTEGER, User
 
 
 class TokenError(Exception):
@@ -47,10 +47,21 @@ def make_account_token(user: User, purpose: str) -> str:
     return _serializer(purpose).dumps({"uid": user.id, "fp": account_fingerprint(user)})
 
 
+def row_id(data: Any, key: str) -> int:
+    """The row id `data[key]` of a signed payload, or TokenError("invalid").
+
+    Only our own key signs, but a payload of another shape (from an old version, or a key
+    that leaked) must still be a refused link, not a server error."""
+    value = data.get(key) if isinstance(data, dict) else None
+    if type(value) is not int or not 0 < value <= MAX_INTEGER:
+        raise TokenError("invalid")
+    return value
+
+
 def read_account_token(token: str, purpose: str, max_age: int) -> User:
     """The user a token belongs to, or TokenError."""
     data = load(token, purpose, max_age)
-    user = current_app.extensions["sqlalchemy"].session.get(User, data.get("uid"))
+    user = current_app.extensions["sqlalchemy"].session.get(User, row_id(data, "uid"))
     if user is None or not user.active:
         raise TokenError("invalid")
     if data.get("fp") != account_fingerprint(user):

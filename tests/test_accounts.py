@@ -155,6 +155,22 @@ def test_tampered_token_is_refused(any_app):
     assert "klopt niet" in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize(
+    "payload",
+    [None, [1], "1", {"uid": {"id": 1}}, {"uid": 2**70}, {"uid": True}, {"fp": "x"}],
+)
+def test_a_signed_link_of_another_shape_is_refused_not_an_error(any_app, payload):
+    make_user(Role.CLIENT, "c@example.nl")
+    http = any_app.test_client()
+    for purpose, path in (("reset", "/reset"), ("invite", "/invite")):
+        response = http.get(f"{path}/{tokens.dump(payload, purpose)}")
+        assert response.status_code == 400, (path, payload)
+        assert "klopt niet" in response.get_data(as_text=True)
+    pause = {"e": payload, "u": 1} if not isinstance(payload, dict) else payload
+    response = http.get(f"/mail/pause/{tokens.dump(pause, 'pause')}")
+    assert response.status_code == 404
+
+
 def test_reset_for_unknown_email_queues_nothing_but_looks_the_same(any_app):
     make_user(Role.CLIENT, "c@example.nl")
     http = any_app.test_client()

@@ -166,6 +166,10 @@ def exercise(exercise_id: str):
         answer_service.close_conflicts(db.session, stored.values())
         db.session.commit()
         return redirect(url_for(".exercise", exercise_id=exercise_id))
+    if _wants_json() and not request.form.keys() - {"csrf_token"}:
+        # An autosave always sends the whole form; without it (a broken or cut-off body)
+        # nothing was read, and "saved" would be a promise the page cannot keep.
+        return jsonify(error=_("Er kwam niets mee om op te slaan. Laad de pagina opnieuw.")), 400
     form.validate()  # CSRF was checked before the view; this checks the note's length
     everything = (
         answer_service.all_answers(db.session, current_user)

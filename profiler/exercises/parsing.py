@@ -81,7 +81,8 @@ def split_front_matter(
     text: str, path: str, problems: list[Problem]
 ) -> tuple[str, str, int] | None:
     """(front matter YAML, body, first line of the body); None if the '---' lines are off."""
-    lines = text.replace("\r\n", "\n").split("\n")
+    # A byte order mark (what some Windows editors put first) is invisible: not an error.
+    lines = text.removeprefix("\ufeff").replace("\r\n", "\n").split("\n")
     if not lines or lines[0].strip() != "---":
         problems.append(
             Problem(

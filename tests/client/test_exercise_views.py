@@ -85,6 +85,18 @@ def test_autosave_answers_json_with_revisions_and_a_time(sanne_client, db, sanne
     assert item.started_at == NOW
 
 
+def test_an_autosave_that_brought_no_form_says_nothing_was_saved(sanne_client, db):
+    token = csrf_token(sanne_client, URL)
+    response = sanne_client.post(
+        URL,
+        data="f.then_now=x",  # not form-encoded: nothing of it can be read
+        headers={"Accept": "application/json", "Content-Type": "text/plain", "X-CSRFToken": token},
+    )
+    assert response.status_code == 400
+    assert response.get_json()["error"].startswith("Er kwam niets mee om op te slaan.")
+    assert db.scalar(select(func.count(Answer.id))) == 0
+
+
 def test_autosave_without_the_csrf_token_is_refused(sanne_client, db):
     response = sanne_client.post(
         URL, data={"f.then_now": "x"}, headers={"Accept": "application/json"}

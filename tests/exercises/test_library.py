@@ -113,6 +113,19 @@ def test_parse_exercise_text_checks_an_unsaved_text_against_the_library(broken_d
     assert problems == [] and fine is not None
 
 
+def test_a_byte_order_mark_at_the_start_is_not_a_problem(broken_dir, tmp_path):
+    library = load_library(broken_dir)
+    text = (broken_dir / "exercises/01-good.en.md").read_text()
+    exercise, problems = parse_exercise_text("\ufeff" + text, "exercises/01-good.en.md", library)
+    assert problems == [] and exercise is not None
+    (tmp_path / "exercises").mkdir()
+    for path in (broken_dir / "exercises").glob("01-good.*.md"):  # as a Windows editor saves
+        (tmp_path / "exercises" / path.name).write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    loaded = load_library(tmp_path)
+    assert loaded.get(exercise.id, "en") is not None
+    assert not [p for p in loaded.problems if "01-good" in str(p)]
+
+
 def test_twin_option_values_must_match(broken_dir):
     library = load_library(broken_dir)
     text = (broken_dir / "exercises/01-good.en.md").read_text().replace("value: blue", "value: b")
