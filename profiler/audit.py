@@ -56,17 +56,17 @@ def search(
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
     )
     if person:
-        like = f"%{person.strip().lower()}%"
+        typed = person.strip().lower()  # `%` and `_` as letters, not wildcards
         query = query.where(
             or_(
-                func.lower(actor.name).like(like),
-                actor.email.like(like),
-                func.lower(client.name).like(like),
-                client.email.like(like),
+                func.lower(actor.name).contains(typed, autoescape=True),
+                actor.email.contains(typed, autoescape=True),
+                func.lower(client.name).contains(typed, autoescape=True),
+                client.email.contains(typed, autoescape=True),
             )
         )
     if action:
-        query = query.where(AuditEvent.action.like(f"{action.strip()}%"))
+        query = query.where(AuditEvent.action.startswith(action.strip(), autoescape=True))
     if since:
         query = query.where(AuditEvent.at >= datetime.combine(since, time(), UTC))
     if until:

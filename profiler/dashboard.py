@@ -18,6 +18,7 @@ more than the database took to run it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
@@ -184,7 +185,9 @@ def _prepared(
     if not admin:
         params["coach_ids"] = coach_ids_acting_as(session, coach)
     if chosen.search:
-        params["pattern"] = f"%{chosen.search.strip().lower()}%"
+        # `%` and `_` typed in the search are letters, not wildcards ("/" escapes them)
+        typed = chosen.search.strip().lower()
+        params["pattern"] = "%" + re.sub(r"([/%_])", r"/\1", typed) + "%"
     for n, (zone, day) in enumerate(zone_days):
         params[f"zone_{n}"], params[f"day_{n}"] = zone, day
     shape = _Shape(
@@ -320,7 +323,12 @@ def _client_rows(shape: _Shape):
         query = query.where(User.coach_id.in_(bindparam("coach_ids", expanding=True)))
     if shape.search:
         pattern = bindparam("pattern", type_=String())
-        query = query.where(or_(func.lower(User.name).like(pattern), User.email.like(pattern)))
+        query = query.where(
+            or_(
+                func.lower(User.name).like(pattern, escape="/"),
+                User.email.like(pattern, escape="/"),
+            )
+        )
     return query
 
 

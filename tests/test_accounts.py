@@ -104,6 +104,17 @@ def test_logout_ends_the_session_server_side(any_app, http):
     assert thief.get("/me").status_code == 302  # the old cookie no longer works
 
 
+def test_after_logout_the_login_page_keeps_the_language_they_used(any_app):
+    make_user(Role.CLIENT, "c@example.nl")  # Dutch, in a browser that prefers English
+    http = any_app.test_client()
+    http.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en-GB,en;q=0.9"
+    login(http, "c@example.nl")
+    token = csrf_token(http, "/me")
+    page = http.post("/logout", data={"csrf_token": token}, follow_redirects=True)
+    html = page.get_data(as_text=True)
+    assert "Je bent uitgelogd." in html and '<html lang="nl">' in html
+
+
 def test_invitation_mail_arrives_over_smtp_and_its_link_works_once(any_app, smtp_server):
     any_app.config.update(MAIL_BACKEND="smtp", SMTP_PORT=smtp_server.port)
     coach = make_user(Role.COACH, "coach@example.nl", "Karin")

@@ -59,8 +59,13 @@ def users():
     if role:
         query = query.where(User.role == role)
     if q:
-        like = f"%{q.lower()}%"
-        query = query.where(or_(func.lower(User.name).like(like), User.email.like(like)))
+        typed = q.lower()  # `%` and `_` as letters, not wildcards
+        query = query.where(
+            or_(
+                func.lower(User.name).contains(typed, autoescape=True),
+                User.email.contains(typed, autoescape=True),
+            )
+        )
     number = paging.requested(request.args.get("page"))
     people = paging.page_of_query(db.session, query, number, PEOPLE_PAGE_SIZE)
     coach_names = dict(

@@ -10,6 +10,7 @@ from flask_login import current_user, login_user, logout_user
 from .. import accounts, audit, clock, tokens
 from ..access import login_required, public
 from ..extensions import db, limiter
+from ..i18n import current_lang
 from ..models import User
 from ..security import throttle, totp
 from . import bp
@@ -128,10 +129,12 @@ def finish_login(user: User, now, target: str | None, *, method: str, message: s
 @login_required
 def logout():
     """End the session here and everywhere (server-side version bump)."""
+    lang = current_lang()  # the login page after it stays in the language they used
     accounts.end_sessions(current_user)
     db.session.commit()
     logout_user()
     session.clear()
+    session["lang"] = lang
     flash(_("Je bent uitgelogd."), "info")
     return redirect(url_for("auth.login"))
 

@@ -199,6 +199,8 @@ def test_filter_search_and_sort(team, db):
     paused = dashboard_rows(db, karin, NOW, status="paused_coach")
     assert paused and all(r.status == "paused_coach" for r in paused)
     assert [r.name for r in dashboard_rows(db, karin, NOW, search="sAnN")] == ["Sanne"]
+    for typed in ("%", "_", "s_nne", "/"):  # letters, not wildcards: nobody is called that
+        assert dashboard_rows(db, karin, NOW, search=typed) == [], typed
     attention = dashboard_rows(db, karin, NOW, attention_only=True)
     assert attention and all(r.needs_attention for r in attention)
     first = dashboard_rows(db, karin, NOW, sort="attention")
