@@ -50,6 +50,12 @@ def render_preview(
     return render_exercise(exercise, answers or {}, scores or {}, {}, lang or exercise.lang)
 
 
+def _with_label(exercise: Exercise, key: str, message: str) -> str:
+    """ "Label: message", without a second mark after a label's own "?" or "."."""
+    label = _label(exercise, key).rstrip(" :.")
+    return f"{label} – {message}" if label.endswith(("?", "!")) else f"{label}: {message}"
+
+
 def error_summary(exercise: Exercise, errors: Mapping[str, Sequence[str]], lang: str) -> Markup:
     """A list of links to every field with a problem, placed above the fields."""
     links = []
@@ -57,7 +63,7 @@ def error_summary(exercise: Exercise, errors: Mapping[str, Sequence[str]], lang:
         if messages:
             href = "#" + Slot(tuple(key.split("."))).dom + "-field"
             links.append(
-                tag("li", tag("a", text(f"{_label(exercise, key)}: {messages[0]}"), href=href))
+                tag("li", tag("a", text(_with_label(exercise, key, messages[0])), href=href))
             )
     heading = tag(
         "h2",

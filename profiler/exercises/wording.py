@@ -63,6 +63,10 @@ _WORDS: dict[str, dict[str, str]] = {
         "nl": "Kies een maand en vul een jaar in met 4 cijfers, bijvoorbeeld 2019.",
         "en": "Please choose a month and fill in a year with 4 digits, for example 2019.",
     },
+    "month_before": {
+        "nl": "Deze maand ligt vóór '{other}'. Kijk of de maanden en jaren kloppen.",
+        "en": "This month lies before '{other}'. Check the months and years.",
+    },
     "other_label": {"nl": "Anders, namelijk", "en": "Other, namely"},
     "other_option": {"nl": "Anders", "en": "Other"},
     "line": {"nl": "Regel {n}", "en": "Line {n}"},

@@ -6,6 +6,8 @@ from werkzeug.datastructures import MultiDict
 
 from profiler.exercises import as_text, parse_answers, render_exercise
 from profiler.exercises.fields import RenderContext
+from profiler.exercises.parsing import parse_exercise_text
+from tests.exercises.conftest import exercise_text
 
 
 def render(field, value, errors=None, lang="nl", answers=None):
@@ -313,6 +315,28 @@ def test_group_renders_entries_plus_one_empty_and_add_button(make_exercise):
     assert '<legend class="group__legend">Baan 2</legend>' in html
     assert '<button type="submit" name="_add_jobs" value="1" formnovalidate' in html
     assert 'name="f.jobs.0.end.current" id="f-jobs-0-end-current" value="1" checked' in html
+
+
+def test_an_end_month_before_its_start_is_refused_in_that_entry(make_exercise):
+    field = make_exercise(
+        GROUP.replace("allow_current: true}", "allow_current: true, not_before: start}")
+    ).field("jobs")
+    wrong = {"employer": "Bakkerij", "start": "2099-09", "end": "2017-03"}
+    assert field.validate([wrong], "nl") == [
+        "Baan 1, Einde: Deze maand ligt vóór 'Begin'. Kijk of de maanden en jaren kloppen."
+    ]
+    for end in ("2099-09", "2100-01", "current", ""):  # the same month, later, until now, none
+        assert field.validate([{**wrong, "end": end}], "nl") == [], end
+    assert field.validate([{"employer": "X", "end": "2017-03"}], "nl") == []  # no start given
+
+
+def test_not_before_must_name_another_month_of_the_group(make_exercise):
+    body = GROUP.replace("allow_current: true}", "allow_current: true, not_before: tasks}")
+    _, problems = parse_exercise_text(exercise_text(body, "demo"), "exercises/01-demo.nl.md")
+    assert [p.message for p in problems] == [
+        "field 'jobs', sub-field 'end': 'not_before: tasks' must name another month sub-field "
+        "of this group (one of: start)"
+    ]
 
 
 def test_group_hides_add_button_at_max(make_exercise):

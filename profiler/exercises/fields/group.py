@@ -50,6 +50,16 @@ class GroupField(Field):
                 f"{reader.what} needs 'fields': a list of sub-fields with id, type and label",
             )
         reader.report_repeats("fields", [s.id for s in subs])
+        months = {s.id for s in subs if s.type == "month"}
+        for sub in subs:
+            earlier = getattr(sub, "not_before", "")
+            if earlier and (earlier not in months or earlier == sub.id):
+                others = ", ".join(sorted(months - {sub.id})) or "none"
+                reader.problem(
+                    "fields",
+                    f"{reader.what}, sub-field '{sub.id}': 'not_before: {earlier}' must name "
+                    f"another month sub-field of this group (one of: {others})",
+                )
         minimum = reader.integer("min", 0, minimum=0, maximum=50) or 0
         maximum = reader.integer("max", 10, minimum=max(1, minimum), maximum=50) or 10
         return cls(
@@ -125,11 +135,14 @@ class GroupField(Field):
         entry_label = self.entry_label or say("entry", lang)
         for n, entry in enumerate(entries, 1):
             for sub in self.fields:
-                messages += [
-                    f"{entry_label} {n}, {sub.label}: {message}"
-                    for message in sub.validate(entry.get(sub.id, sub.empty()), lang)
-                ]
+                own = sub.validate(entry.get(sub.id, sub.empty()), lang)
+                if not own and getattr(sub, "not_before", ""):
+                    own = sub.order_messages(entry, self._sub(sub.not_before), lang)
+                messages += [f"{entry_label} {n}, {sub.label}: {message}" for message in own]
         return messages
+
+    def _sub(self, sub_id: str) -> Field | None:
+        return next((s for s in self.fields if s.id == sub_id), None)
 
     def entries(self, value: Any) -> list[tuple[str, str]]:
         """Each entry, named by its first filled-in text sub-field."""

@@ -23,15 +23,30 @@ class MonthField(Field):
     """A month select and a year box; `allow_current` adds an "until now" box."""
 
     type: ClassVar[str] = "month"
-    keys: ClassVar[tuple[str, ...]] = ("allow_current",)
+    keys: ClassVar[tuple[str, ...]] = ("allow_current", "not_before")
     uses_fieldset: ClassVar[bool] = True
 
     allow_current: bool = False
+    not_before: str = ""  # in a group: the sub-field this month may not lie before (start)
 
     @classmethod
     def read(cls, reader: SpecReader, common: dict[str, Any]) -> Field:
-        """Read allow_current."""
-        return cls(**common, allow_current=reader.boolean("allow_current", False))
+        """Read allow_current and not_before (checked by the group it is in)."""
+        return cls(
+            **common,
+            allow_current=reader.boolean("allow_current", False),
+            not_before=reader.string("not_before", ""),
+        )
+
+    def order_messages(self, entry: dict[str, Any], earlier: Field | None, lang: str) -> list[str]:
+        """In one group entry: this month lies before the `not_before` one (an end before
+        its start), else nothing; "tot nu" and half-typed months are never before."""
+        if earlier is None:
+            return []
+        mine, theirs = str(entry.get(self.id) or ""), str(entry.get(earlier.id) or "")
+        if MONTH.match(mine) and MONTH.match(theirs) and mine < theirs:
+            return [say("month_before", lang, other=earlier.label)]
+        return []
 
     def parse(self, form: FormData, slot: Slot | None = None) -> str:
         """`YYYY-MM`, "current", "" or, when half filled in, the typed parts for correction."""
