@@ -43,6 +43,7 @@ def register_web(app: Flask) -> None:
     register_filters(app)
     urls.init_app(app)
     app.jinja_env.globals["form_field"] = form_field  # `field` in _forms.html
+    app.jinja_env.tests["section_message"] = _section_message
     hops = int(app.config.get("PROXY_HOPS") or 0)
     if hops > 0:
         # The proxy's X-Forwarded-For and -Proto give the visitor's address and scheme.
@@ -57,6 +58,14 @@ def register_web(app: Flask) -> None:
     app.add_url_rule("/healthz", "healthz", healthz)
     app.add_url_rule("/lang", "set_language", set_language, methods=["POST"])
     app.add_url_rule("/", "index", index)
+
+
+SECTION_MESSAGE = "saved:"
+
+
+def _section_message(flashed: tuple[str, str]) -> bool:
+    """A flashed (category, message) meant for one section of the page, not the top."""
+    return flashed[0].startswith(SECTION_MESSAGE)
 
 
 def _before() -> None:

@@ -523,8 +523,10 @@ def settings():
                 db.session.commit()
                 if submitted == "password":
                     login_user(current_user)  # the version bump ended the old session
-                flash(message, "success")
-                return redirect(url_for(".settings") + f"#{submitted}")
+                # Shown in the section just saved, where the page opens (not at the top).
+                section = "pause" if submitted == "resume" else submitted
+                flash(message, f"saved:{section}")
+                return redirect(url_for(".settings") + f"#{section}")
     if enrollment is not None and not request.method == "POST":
         forms["cadence"].weekdays.data = [str(d) for d in sorted(enrollment.weekday_set)]
         forms["cadence"].send_time.data = enrollment.send_time

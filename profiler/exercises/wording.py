@@ -63,6 +63,10 @@ _WORDS: dict[str, dict[str, str]] = {
         "nl": "Kies een maand en vul een jaar in met 4 cijfers, bijvoorbeeld 2019.",
         "en": "Please choose a month and fill in a year with 4 digits, for example 2019.",
     },
+    "month_year_range": {
+        "nl": "Vul een jaar in tussen 1900 en 2100.",
+        "en": "Please fill in a year between 1900 and 2100.",
+    },
     "month_before": {
         "nl": "Deze maand ligt vóór '{other}'. Kijk of de maanden en jaren kloppen.",
         "en": "This month lies before '{other}'. Check the months and years.",

@@ -45,6 +45,7 @@ def test_doing_an_exercise_with_autosave_reload_flag_and_done(page, sanne_in_bro
     expect(status).to_contain_text("Opgeslagen om")
     assert "Opgeslagen om 10:30" in status.inner_text()
     page.reload()
+    expect(status).to_have_text("Je antwoorden worden vanzelf opgeslagen.")  # the script's word
     assert page.input_value("#f-then_now") == "Ik ben rustiger geworden."
     assert page.input_value("#f-own_words-3") == "behulpzaam"
 

@@ -85,6 +85,14 @@ def test_autosave_answers_json_with_revisions_and_a_time(sanne_client, db, sanne
     assert item.started_at == NOW
 
 
+def test_without_javascript_the_page_says_to_click_save(sanne_client):
+    sanne_client.post(URL, data=form_for(sanne_client, **{"f.then_now": "Iets", "save": "1"}))
+    html = sanne_client.get(URL).get_data(as_text=True)  # what a browser without scripts shows
+    status = html.split('id="save-status"', 1)[1].split("</p>", 1)[0]
+    assert status.endswith(">Klik op Opslaan om je antwoorden te bewaren.")
+    assert 'data-auto="Je antwoorden worden vanzelf opgeslagen."' in status
+
+
 def test_an_autosave_that_brought_no_form_says_nothing_was_saved(sanne_client, db):
     token = csrf_token(sanne_client, URL)
     response = sanne_client.post(

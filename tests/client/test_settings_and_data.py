@@ -86,6 +86,34 @@ def test_a_pause_end_more_than_a_year_ahead_is_refused_and_the_pages_stay_up(san
         assert sanne_client.get(page).status_code == 200, page
 
 
+def section(html: str, section_id: str) -> str:
+    """The HTML of one settings section."""
+    return html.split(f'id="{section_id}"', 1)[1].split("</section>", 1)[0]
+
+
+def test_what_was_saved_is_said_in_its_own_section_where_the_page_opens(sanne_client, sanne):
+    response = sanne_client.post(
+        SETTINGS,
+        data={
+            "reminders-reminders": "none",
+            "reminders-submit": "1",
+            "reminders-csrf_token": csrf_token(sanne_client, SETTINGS),
+        },
+    )
+    assert response.headers["Location"].endswith("/me/settings#reminders")
+    html = sanne_client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Je keuze voor herinneringen is opgeslagen." in section(html, "reminders")
+    assert 'class="flashes"' not in html  # not again at the top, far above
+    post_settings(sanne_client, **{"pause-until": "", "pause-submit": "1"})
+    response = sanne_client.post(
+        SETTINGS,
+        data={"resume-submit": "1", "resume-csrf_token": csrf_token(sanne_client, SETTINGS)},
+    )
+    assert response.headers["Location"].endswith("#pause")  # the section resume is in
+    html = sanne_client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Fijn dat je verdergaat." in section(html, "pause")
+
+
 def test_reminders_and_language(sanne_client, sanne):
     post_settings(sanne_client, **{"reminders-reminders": "none", "reminders-submit": "1"})
     assert sanne.enrollment.reminders == "none"

@@ -387,8 +387,9 @@ def test_month_field(make_exercise):
     assert field.parse(form) == "2021-11"
     assert field.validate("2021-11", "nl") == []
     assert field.validate("current", "nl") != []  # not allowed without allow_current
-    assert field.validate("1850-01", "en") == [
-        "Please choose a month and fill in a year with 4 digits, for example 2019."
+    assert field.validate("1850-01", "en") == ["Please fill in a year between 1900 and 2100."]
+    assert field.validate("20-01", "nl") == [
+        "Kies een maand en vul een jaar in met 4 cijfers, bijvoorbeeld 2019."
     ]
     html = render(field, "2021-11")
     assert '<option value="11" selected>november</option>' in html

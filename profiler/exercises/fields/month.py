@@ -65,8 +65,10 @@ class MonthField(Field):
         if value == CURRENT and self.allow_current:
             return []
         match = MONTH.match(str(value))
-        if not match or not 1900 <= int(match.group(1)) <= 2100:
+        if not match:
             return [say("month_invalid", lang)]
+        if not 1900 <= int(match.group(1)) <= 2100:
+            return [say("month_year_range", lang)]
         return []
 
     def as_text(self, value: Any) -> str:

@@ -36,6 +36,12 @@
     status.className = "save-status save-status--" + state;
   }
 
+  /* The page says "click Opslaan" for browsers without this script; with it, saving is
+   * automatic (the class stays: nothing happened yet). */
+  if (status && status.textContent.trim() && text("auto")) {
+    status.textContent = text("auto");
+  }
+
   function schedule() {
     dirty = true;
     window.clearTimeout(timer);
