@@ -107,10 +107,8 @@ def queue_invitation(session: Session, user: User, inviter: User | None, now: da
         now=now,
     )
     # About a client: on their privacy page. A colleague's invitation names them in the detail.
-    if user.is_client:
-        audit.record(session, actor=inviter, action="user.invited", now=now, client=user)
-    else:
-        audit.record(session, actor=inviter, action="user.invited", now=now, person=user.email)
+    about = {"client": user} if user.is_client else {"person": user.email}
+    audit.record(session, actor=inviter, action="user.invited", now=now, **about)
 
 
 def queue_reset(session: Session, email: str, now: datetime) -> None:

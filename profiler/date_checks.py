@@ -6,7 +6,9 @@ another time zone checks against the client's day, as the plan and the mails use
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from wtforms import ValidationError
@@ -19,38 +21,34 @@ AHEAD = timedelta(days=366)
 BACK = timedelta(days=31)
 
 
-def _within_a_year(day, today) -> None:
-    if day > today + AHEAD:
-        raise ValidationError(_l("Kies een datum binnen een jaar vanaf vandaag."))
+def _day_check(too_early: Callable[[date, date], bool], message: Any) -> Callable:
+    """A WTForms check: refused when `too_early(day, today)` or more than a year ahead;
+    nothing is checked without a day or without the form's `today`."""
+
+    def check(form, field) -> None:
+        today = getattr(form, "today", None)
+        if not (field.data and today):
+            return
+        if too_early(field.data, today):
+            raise ValidationError(message)
+        if field.data > today + AHEAD:
+            raise ValidationError(_l("Kies een datum binnen een jaar vanaf vandaag."))
+
+    return check
 
 
-def after_today(form, field) -> None:
-    """A day after today and within a year (the end of a pause: today would end it at once)."""
-    today = getattr(form, "today", None)
-    if field.data and today:
-        if field.data <= today:
-            raise ValidationError(_l("Kies een datum na vandaag."))
-        _within_a_year(field.data, today)
-
-
-def today_or_later(form, field) -> None:
-    """Today or a later day within a year (an appointment that still has to take place)."""
-    today = getattr(form, "today", None)
-    if field.data and today:
-        if field.data < today:
-            raise ValidationError(_l("Deze datum is al voorbij. Kies vandaag of een latere dag."))
-        _within_a_year(field.data, today)
-
-
-def start_day(form, field) -> None:
-    """A start from a month ago up to a year ahead."""
-    today = getattr(form, "today", None)
-    if field.data and today:
-        if field.data < today - BACK:
-            raise ValidationError(
-                _l("Deze datum is meer dan een maand geleden. Kies een latere startdatum.")
-            )
-        _within_a_year(field.data, today)
+# The end of a pause: today itself would end it at once.
+after_today = _day_check(lambda day, today: day <= today, _l("Kies een datum na vandaag."))
+# An appointment that still has to take place.
+today_or_later = _day_check(
+    lambda day, today: day < today,
+    _l("Deze datum is al voorbij. Kies vandaag of een latere dag."),
+)
+# A new client's start: from a month ago.
+start_day = _day_check(
+    lambda day, today: day < today - BACK,
+    _l("Deze datum is meer dan een maand geleden. Kies een latere startdatum."),
+)
 
 
 class WithToday:

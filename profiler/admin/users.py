@@ -134,19 +134,19 @@ def set_active(user_id: int):
 def reinvite(user_id: int):
     """Send a new invitation mail."""
     person = _user_or_404(user_id)
-    if not person.active or person.password_hash:
+    refusal = None
+    if not person.active:
+        refusal = _("Het account van %(name)s staat uit. Zet het eerst weer aan.", name=person.name)
+    elif person.password_hash:
         # Someone with a password asks for a new one on the login page; a new invitation
         # would only tell a colleague already at work to "choose a password".
-        flash(
-            _(
-                "%(name)s heeft al een wachtwoord. Vergeten? Via “Wachtwoord vergeten” op de "
-                "inlogpagina kiest %(name)s zelf een nieuw.",
-                name=person.name,
-            )
-            if person.active
-            else _("Het account van %(name)s staat uit. Zet het eerst weer aan.", name=person.name),
-            "error",
+        refusal = _(
+            "%(name)s heeft al een wachtwoord. Vergeten? Via “Wachtwoord vergeten” op de "
+            "inlogpagina kiest %(name)s zelf een nieuw.",
+            name=person.name,
         )
+    if refusal is not None:
+        flash(refusal, "error")
         return redirect(url_for("admin.user", user_id=person.id))
     accounts.queue_invitation(db.session, person, current_user, clock.now())
     db.session.commit()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import datetime
 
 from babel.numbers import format_decimal
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
@@ -30,6 +30,7 @@ from .. import (
     session_prep,
 )
 from ..access import role_required
+from ..date_checks import WithToday
 from ..extensions import db
 from ..i18n import current_lang as _lang
 from ..i18n import select_timezone
@@ -215,11 +216,6 @@ def client(client_id: int):
     return _client_page(person)
 
 
-def _today_of(enrollment: Enrollment) -> date:
-    """The client's own day: what "today" means for a pause's end or the next session."""
-    return local_day(clock.now(), enrollment.timezone)
-
-
 def _client_page(person: User, **kept):
     """The client page; `kept` are forms as they were sent (with their errors), so a
     coach who mistyped sees the message next to what they typed instead of losing it."""
@@ -239,7 +235,7 @@ def _client_page(person: User, **kept):
         (e, _title(e)) for e in (program.optional if program else []) if e not in in_plan
     ]
     add_form.position.choices = _positions(plan)
-    today = _today_of(enrollment)
+    today = local_day(now, enrollment.timezone)  # the client's own day, for the dates
     forms = {
         "pause_form": PauseForm(formdata=None, today=today),
         "action_form": ActionForm(formdata=None),
@@ -325,6 +321,8 @@ def _change(
     `keep` names the page's form this one is (e.g. "pause_form"): when it does not pass,
     the page is shown again with it as sent, its message next to the field."""
     enrollment = access.enrollment_for_coach(current_user, client_id)
+    if isinstance(form, WithToday):  # its dates are checked against the client's own day
+        form.today = local_day(clock.now(), enrollment.timezone)
     if not form.validate_on_submit():
         _not_saved(form)
         if keep is None:  # buttons only: a tampered or outdated page, nothing typed to keep
@@ -351,7 +349,7 @@ def _change(
 @role_required(*COACHES)
 def pause(client_id: int):
     """Pause the daily exercises and mails."""
-    form = PauseForm(today=_today_of(access.enrollment_for_coach(current_user, client_id)))
+    form = PauseForm()
 
     def apply(enrollment: Enrollment, by: User, now: datetime) -> None:
         plan_changes.pause(
@@ -526,7 +524,7 @@ def work_ahead(client_id: int):
 @role_required(*COACHES)
 def next_session(client_id: int):
     """Set (or clear) the date of the next coaching session."""
-    form = NextSessionForm(today=_today_of(access.enrollment_for_coach(current_user, client_id)))
+    form = NextSessionForm()
     return _change(
         client_id,
         form,
