@@ -42,6 +42,7 @@ from sqlalchemy.orm import Session
 
 from . import paging
 from .access import coach_ids_acting_as
+from .exercise_reads import unread
 from .models import Answer, Enrollment, PlanItem, Role, User, UTCDateTime
 from .plans import MAX_NUDGES
 
@@ -275,10 +276,9 @@ def _client_rows(shape: _Shape):
         .correlate(User, Enrollment),
     ).subquery()
     last = select(func.max(moments.c.at)).scalar_subquery()
-    seen = Enrollment.coach_seen_at
     new_answers = (
         select(func.count(func.distinct(Answer.exercise_id)))
-        .where(Answer.client_id == User.id, or_(seen.is_(None), Answer.updated_at > seen))
+        .where(Answer.client_id == User.id, unread(Enrollment.coach_seen_at))
         .scalar_subquery()
     )
     reminders = func.coalesce(Enrollment.reminders_sent, 0)

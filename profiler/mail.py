@@ -18,11 +18,10 @@ from typing import Any, Protocol
 from flask import current_app, render_template
 from flask_babel import force_locale
 from sqlalchemy import Connection, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from . import mailwire
+from .database import upsert_insert
 from .models import MailStatus, OutboxMail, User
 
 
@@ -171,7 +170,7 @@ def _queue_statement(dialect: str) -> Any:
     """
     stmt = _QUEUE_STATEMENTS.get(dialect)
     if stmt is None:
-        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        insert = upsert_insert(dialect)
         stmt = insert(OutboxMail.__table__).on_conflict_do_nothing(index_elements=["key"])
         # The driver's row count (summed over all rows) is kept only when asked for.
         stmt = stmt.execution_options(preserve_rowcount=True)

@@ -259,6 +259,22 @@ class Comment(db.Model):
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])
 
 
+class ExerciseRead(db.Model):
+    """When a client's coach last opened one exercise's answers: newer answers are new.
+
+    One row per client and exercise, shared by everyone who coaches the client (as
+    `Enrollment.coach_seen_at` is, which marks every exercise read at once).
+    """
+
+    __tablename__ = "exercise_reads"
+
+    client_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    exercise_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    read_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class CoachNote(db.Model):
     """A coach's private note about a client; never shown to the client."""
 

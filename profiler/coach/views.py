@@ -23,6 +23,7 @@ from .. import (
     comments,
     dashboard,
     enrollments,
+    exercise_reads,
     library,
     paging,
     plan_changes,
@@ -225,11 +226,10 @@ def _client_page(person: User, **kept):
         db.session.commit()
         return render_template("coach/client.html", client=person, enrollment=None)
     plan = _plan(enrollment)
-    seen_before = enrollment.coach_seen_at
-    changed = _changed_exercises(person.id, seen_before)
-    enrollment.coach_seen_at = now
     program = catalog.program(enrollment.program_id, _lang())
     in_plan = {s.exercise_id for s in plan.steps}
+    unread = exercise_reads.unread_exercises(db.session, person.id, enrollment.coach_seen_at)
+    changed = unread & in_plan
     add_form = AddOptionalForm(formdata=None)
     add_form.exercise_id.choices = [
         (e, _title(e)) for e in (program.optional if program else []) if e not in in_plan
@@ -285,14 +285,6 @@ def _not_saved(form) -> None:
             )
             return
     flash(_("Dat lukte niet. Laad de pagina opnieuw en probeer het nog eens."), "error")
-
-
-def _changed_exercises(client_id: int, since: datetime | None) -> set[str]:
-    """Exercises with answers saved after `since` (all answered ones when None)."""
-    query = select(Answer.exercise_id).where(Answer.client_id == client_id)
-    if since is not None:
-        query = query.where(Answer.updated_at > since)
-    return set(db.session.scalars(query.group_by(Answer.exercise_id)))
 
 
 def _positions(plan) -> list[tuple[str, str]]:
@@ -357,6 +349,21 @@ def pause(client_id: int):
         )
 
     return _change(client_id, form, apply, "paused", keep="pause_form")
+
+
+@bp.post("/clients/<int:client_id>/read-all")
+@role_required(*COACHES)
+def read_all(client_id: int):
+    """Mark every answer read without opening each exercise."""
+    enrollment = access.enrollment_for_coach(current_user, client_id)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        _not_saved(form)
+        return _back(client_id)
+    enrollment.coach_seen_at = clock.now()
+    db.session.commit()
+    flash(_("Alle antwoorden staan nu op gelezen."), "success")
+    return _back(client_id, "plan-title")
 
 
 @bp.post("/clients/<int:client_id>/resume")
@@ -606,6 +613,7 @@ def _exercise_page(person: User, exercise_id: str, comment_form: CommentForm | N
     if not in_plan and not has_answers:
         abort(404)
     _audit_view(person, "coach.viewed_answers", exercise=exercise_id)
+    exercise_reads.mark_read(db.session, person.id, exercise_id, clock.now())
     sections = answer_sections(db.session, person, exercise_id, found, _lang())
     item = (
         next((i for i in enrollment.items if i.exercise_id == exercise_id), None)

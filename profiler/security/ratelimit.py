@@ -17,6 +17,7 @@ from sqlalchemy import Float, Integer, String, case, delete, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..database import upsert_insert
 from ..extensions import db
 
 SCHEME = "database"
@@ -38,14 +39,6 @@ def _key(key: str) -> str:
     if len(key) <= MAX_KEY:
         return key
     return "sha256:" + hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def _upsert(dialect: str):
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert
 
 
 class DatabaseStorage(Storage):
@@ -77,7 +70,7 @@ class DatabaseStorage(Storage):
         engine = self._engine()
         now = time.time()
         table = RateLimitCounter.__table__
-        insert = _upsert(engine.dialect.name)
+        insert = upsert_insert(engine.dialect.name)
         expired = table.c.expires_at <= now
         statement = (
             insert(table)
