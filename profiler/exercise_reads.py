@@ -2,45 +2,41 @@
 
 An exercise's answers are new to the coach when one of them was saved after the coach last
 opened that exercise (`ExerciseRead`) and after the coach last marked everything read
-(`Enrollment.coach_seen_at`: the session preparation, or "Alles gelezen" on the plan).
+(`Enrollment.coach_seen_at`: the session preparation, or "Zet alles op gelezen" on the
+plan).
 Opening the plan itself reads nothing: its badges stay until the answers are looked at.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, or_, select
+from sqlalchemy import ColumnElement, and_, exists, literal, or_, select
 from sqlalchemy.orm import Session
 
 from .database import upsert_insert
-from .models import Answer, ExerciseRead
+from .models import Answer, ExerciseRead, UTCDateTime
 
 _READS = ExerciseRead.__table__
 
 
-def unread(seen: Any) -> ColumnElement[bool]:
-    """The condition on `Answer` for an answer the coach has not seen: saved after
-    `seen` (a column or a moment; None = never looked) and after its exercise was opened."""
+def unread(seen: ColumnElement) -> ColumnElement[bool]:
+    """The condition on `Answer` for an answer the coach has not seen: saved after `seen`
+    (an expression; NULL when the coach never marked everything read) and after its
+    exercise was last opened."""
     read_later = exists().where(
         ExerciseRead.client_id == Answer.client_id,
         ExerciseRead.exercise_id == Answer.exercise_id,
         ExerciseRead.read_at >= Answer.updated_at,
     )
-    if seen is None:
-        return ~read_later
-    after_seen = Answer.updated_at > seen
-    if not isinstance(seen, datetime):  # a column: NULL when the coach never looked
-        after_seen = or_(seen.is_(None), after_seen)
-    return and_(after_seen, ~read_later)
+    return and_(or_(seen.is_(None), Answer.updated_at > seen), ~read_later)
 
 
 def unread_exercises(session: Session, client_id: int, seen: datetime | None) -> set[str]:
     """The client's exercises with answers the coach has not read."""
     query = (
         select(Answer.exercise_id)
-        .where(Answer.client_id == client_id, unread(seen))
+        .where(Answer.client_id == client_id, unread(literal(seen, UTCDateTime())))
         .group_by(Answer.exercise_id)
     )
     return set(session.scalars(query))
