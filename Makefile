@@ -19,7 +19,7 @@ translations: $(STAMP)
 	$(BIN)/pybabel compile -d profiler/translations --statistics
 
 messages: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o profiler/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k _p -o profiler/translations/messages.pot .
 	$(BIN)/pybabel update -i profiler/translations/messages.pot -d profiler/translations
 
 run: install translations

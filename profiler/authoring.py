@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .exercises import KINDS, PARTS, Exercise, Library, Problem, load_library, parse_exercise_text
+from .exercises.problem_text import _p
 from .library import Signature, content_signature
 
 # Stricter than the engine's pattern: the editor always asks for the two-digit prefix.
@@ -164,7 +165,8 @@ def check_text(text: str, filename: str, library: Library) -> Check:
     text = normalize(text)
     name = relative_name(filename)
     if len(text) > MAX_SOURCE:
-        return Check(None, [Problem(name, 1, f"the text is longer than {MAX_SOURCE} characters")])
+        too_long = _p("de tekst is langer dan %(max)s tekens", max=MAX_SOURCE)
+        return Check(None, [Problem(name, 1, too_long)])
     match = FILE_NAME.fullmatch(filename)
     own_key = (match["id"], match["lang"]) if match else ("", "")
     other = "en" if own_key[1] == "nl" else "nl"

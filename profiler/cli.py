@@ -192,18 +192,36 @@ def exercises_group() -> None:
 
 
 @exercises_group.command("check")
+@click.option(
+    "--lang",
+    type=click.Choice(["nl", "en"]),
+    default="nl",
+    show_default=True,
+    help="Language of the messages.",
+)
 @with_appcontext
-def exercises_check() -> None:
+def exercises_check(lang: str) -> None:
     """Validate the library; print `file:line: message` per problem, exit 1 on errors."""
     from pathlib import Path
+
+    from flask_babel import force_locale, gettext, ngettext
 
     from .exercises import check_library
 
     content = Path(current_app.config["CONTENT_DIR"])
-    problems = check_library(content)
-    for problem in problems:
-        click.echo(str(problem))
-    if problems:
-        click.echo(f"{len(problems)} problem(s) in {content}", err=True)
-        raise SystemExit(1)
-    click.echo(f"The library in {content} has no problems.")
+    with force_locale(lang):
+        problems = check_library(content)
+        for problem in problems:
+            click.echo(str(problem))
+        if problems:
+            click.echo(
+                ngettext(
+                    "%(num)s fout in %(folder)s",
+                    "%(num)s fouten in %(folder)s",
+                    len(problems),
+                    folder=content,
+                ),
+                err=True,
+            )
+            raise SystemExit(1)
+        click.echo(gettext("De bibliotheek in %(folder)s heeft geen fouten.", folder=content))

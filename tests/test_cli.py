@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_exercises_check_passes_on_the_shipped_library(app):
     result = app.test_cli_runner().invoke(args=["exercises", "check"])
     assert result.exit_code == 0, result.output
-    assert "no problems" in result.output
+    assert "heeft geen fouten" in result.output
 
 
 def test_exercises_check_reports_file_and_line_and_exits_1(app):
@@ -24,6 +24,16 @@ def test_exercises_check_reports_file_and_line_and_exits_1(app):
     first = result.output.splitlines()[0]
     path, line, message = first.split(":", 2)
     assert path.startswith("exercises/") and line.isdigit() and message.strip()
+    assert "onbekende sleutel 'colour'" in result.output  # Dutch unless asked otherwise
+    assert result.output.rstrip().endswith("fouten in " + app.config["CONTENT_DIR"])
+
+
+def test_exercises_check_speaks_english_when_asked(app):
+    app.config["CONTENT_DIR"] = str(ROOT / "tests" / "fixtures" / "library_broken")
+    result = app.test_cli_runner().invoke(args=["exercises", "check", "--lang", "en"])
+    assert result.exit_code == 1
+    assert "front matter has an unknown key 'colour'; allowed keys are:" in result.output
+    assert "onbekende" not in result.output and "fouten" not in result.output
 
 
 def test_create_user_reads_the_password_from_stdin(app):

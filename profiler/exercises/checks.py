@@ -9,6 +9,7 @@ from .fields.choice import ChoiceField
 from .fields.show import ShowField
 from .fields.sourced import SourcedField
 from .model import Exercise, Library, Problem
+from .problem_text import Text, _p
 from .wording import LANGUAGES
 
 # Which field types each referring type may read from.
@@ -25,19 +26,25 @@ def other_language(lang: str) -> str:
     return next(other for other in LANGUAGES if other != lang)
 
 
-def _suitable(referrer: SourcedField, source: Field) -> str | None:
+def _suitable(referrer: SourcedField, source: Field) -> Text | None:
     """Why `source` cannot be read by `referrer`, or None."""
     if isinstance(referrer, ShowField) and referrer.shows_scores:
-        return None if source.type == "scale" else "only a scale field has scores"
+        return None if source.type == "scale" else _p("alleen een scale-veld heeft scores")
     allowed = SOURCE_TYPES[referrer.type]
     if source.type not in allowed:
-        return f"a {referrer.type} field can read from {', '.join(allowed)} fields"
+        return _p(
+            "een %(type)s-veld kan alleen lezen uit deze velden: %(allowed)s",
+            type=referrer.type,
+            allowed=", ".join(allowed),
+        )
     if (
         referrer.type in ("rank", "pick")
         and isinstance(source, ChoiceField)
         and not source.multiple
     ):
-        return f"a {referrer.type} field needs a choice with 'multiple: true'"
+        return _p(
+            "een %(type)s-veld heeft een choice met 'multiple: true' nodig", type=referrer.type
+        )
     return None
 
 
@@ -60,23 +67,32 @@ def check_references(
                 Problem(
                     exercise.path,
                     line,
-                    f"field '{field.id}': 'from: {ref}' "
-                    f"names exercise '{field.source_exercise}', which does not "
-                    "exist; check the spelling of the exercise id",
+                    _p(
+                        "veld '%(id)s': 'from: %(ref)s' noemt oefening '%(exercise)s', maar "
+                        "die bestaat niet; kijk de spelling van het oefening-id na",
+                        id=field.id,
+                        ref=ref,
+                        exercise=field.source_exercise,
+                    ),
                 )
             )
             continue
         source = source_exercise.field(field.source_id)
         if source is None or not source.stores:
-            known = ", ".join(f.id for f in source_exercise.input_fields) or "none"
+            known = ", ".join(f.id for f in source_exercise.input_fields) or _p("geen")
             problems.append(
                 Problem(
                     exercise.path,
                     line,
-                    f"field '{field.id}': 'from: {ref}' "
-                    f"names field '{field.source_id}', which exercise "
-                    f"'{source_exercise.id}' does not have; its fields are: "
-                    f"{known}",
+                    _p(
+                        "veld '%(id)s': 'from: %(ref)s' noemt veld '%(field)s', maar dat heeft "
+                        "oefening '%(exercise)s' niet; de velden daar zijn: %(known)s",
+                        id=field.id,
+                        ref=ref,
+                        field=field.source_id,
+                        exercise=source_exercise.id,
+                        known=known,
+                    ),
                 )
             )
             continue
@@ -85,9 +101,14 @@ def check_references(
                 Problem(
                     exercise.path,
                     line,
-                    f"field '{field.id}': 'from: {ref}' "
-                    f"points to a {source.type} field, but {why}; "
-                    "point to another field",
+                    _p(
+                        "veld '%(id)s': 'from: %(ref)s' wijst naar een %(type)s-veld, maar "
+                        "%(why)s; wijs naar een ander veld",
+                        id=field.id,
+                        ref=ref,
+                        type=source.type,
+                        why=why,
+                    ),
                 )
             )
             continue
@@ -96,9 +117,13 @@ def check_references(
                 Problem(
                     exercise.path,
                     line,
-                    f"field '{field.id}': 'from: {ref}' "
-                    "points to a field further down; move this field below "
-                    f"'{source.id}'",
+                    _p(
+                        "veld '%(id)s': 'from: %(ref)s' wijst naar een veld dat verderop staat; "
+                        "zet dit veld onder '%(source)s'",
+                        id=field.id,
+                        ref=ref,
+                        source=source.id,
+                    ),
                 )
             )
             continue
@@ -116,9 +141,15 @@ def check_twin(exercise: Exercise, twin: Exercise) -> list[Problem]:
             Problem(
                 exercise.path,
                 line,
-                f"kind/part ({exercise.kind}/"
-                f"{exercise.part}) differ from {where} ({twin.kind}/{twin.part}); "
-                "make them the same",
+                _p(
+                    "kind/part (%(kind)s/%(part)s) zijn anders dan in %(where)s "
+                    "(%(twin_kind)s/%(twin_part)s); maak ze gelijk",
+                    kind=exercise.kind,
+                    part=exercise.part,
+                    where=where,
+                    twin_kind=twin.kind,
+                    twin_part=twin.part,
+                ),
             )
         )
     twin_fields = {f.id: f for f in twin.fields}
@@ -129,8 +160,12 @@ def check_twin(exercise: Exercise, twin: Exercise) -> list[Problem]:
                 Problem(
                     exercise.path,
                     field.line,
-                    f"field '{field.id}' is not in "
-                    f"{where}; add it there with the same id, or remove it here",
+                    _p(
+                        "veld '%(id)s' staat niet in %(where)s; voeg het daar toe met hetzelfde "
+                        "id, of haal het hier weg",
+                        id=field.id,
+                        where=where,
+                    ),
                 )
             )
         elif other.type != field.type:
@@ -138,9 +173,15 @@ def check_twin(exercise: Exercise, twin: Exercise) -> list[Problem]:
                 Problem(
                     exercise.path,
                     field.line,
-                    f"field '{field.id}' has type "
-                    f"'{field.type}' here but '{other.type}' in {where}:"
-                    f"{other.line}; use the same type in both languages",
+                    _p(
+                        "veld '%(id)s' heeft hier type '%(type)s', maar '%(other_type)s' in "
+                        "%(where)s:%(line)s; gebruik in beide talen hetzelfde type",
+                        id=field.id,
+                        type=field.type,
+                        other_type=other.type,
+                        where=where,
+                        line=other.line,
+                    ),
                 )
             )
         elif other.shape() != field.shape():
@@ -148,17 +189,27 @@ def check_twin(exercise: Exercise, twin: Exercise) -> list[Problem]:
                 Problem(
                     exercise.path,
                     field.line,
-                    f"field '{field.id}' differs from "
-                    f"{where}:{other.line} in its option values, items, "
-                    "dimensions, sub-fields or settings; keep those the same in "
-                    "both languages and translate only the texts",
+                    _p(
+                        "veld '%(id)s' is anders dan in %(where)s:%(line)s in zijn optiewaarden, "
+                        "items, dimensies, subvelden of instellingen; houd die in beide talen "
+                        "gelijk en vertaal alleen de teksten",
+                        id=field.id,
+                        where=where,
+                        line=other.line,
+                    ),
                 )
             )
     problems += [
         Problem(
             exercise.path,
             exercise.lines.get("id", 1),
-            f"field '{f.id}' of {where}:{f.line} is missing here; add it with the same id and type",
+            _p(
+                "veld '%(id)s' uit %(where)s:%(line)s ontbreekt hier; voeg het toe met hetzelfde "
+                "id en type",
+                id=f.id,
+                where=where,
+                line=f.line,
+            ),
         )
         for f in twin_fields.values()
     ]
@@ -201,9 +252,12 @@ def check_library_links(library: Library) -> list[Problem]:
                 Problem(
                     exercise.path,
                     exercise.lines.get("id", 1),
-                    f"exercise "
-                    f"'{exercise.id}' has no {twin_lang} version; add a file "
-                    f"ending in '{exercise.id}.{twin_lang}.md'",
+                    _p(
+                        "oefening '%(id)s' heeft geen versie in taal '%(lang)s'; voeg een bestand "
+                        "toe dat eindigt op '%(id)s.%(lang)s.md'",
+                        id=exercise.id,
+                        lang=twin_lang,
+                    ),
                 )
             )
         elif exercise.lang == "en":

@@ -7,6 +7,7 @@ from pathlib import Path
 from .checks import check_library_links
 from .model import Library, Problem, Program
 from .parsing import parse_exercise_text
+from .problem_text import _p
 from .programs import check_program, parse_program
 
 
@@ -15,7 +16,14 @@ def _read(path: Path, name: str, problems: list[Problem]) -> str | None:
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         problems.append(
-            Problem(name, 1, f"the file cannot be read as UTF-8 text ({error}); save it as UTF-8")
+            Problem(
+                name,
+                1,
+                _p(
+                    "het bestand is geen leesbare UTF-8-tekst (%(error)s); sla het op als UTF-8",
+                    error=str(error),
+                ),
+            )
         )
         return None
 
@@ -30,7 +38,7 @@ def load_library(content_dir: Path) -> Library:
             Problem(
                 str(content_dir / "exercises"),
                 1,
-                "the exercises folder does not exist; check PROFILER_CONTENT_DIR",
+                _p("de map exercises bestaat niet; kijk PROFILER_CONTENT_DIR na"),
             )
         )
     for path in sorted((content_dir / "exercises").glob("*.md")):
@@ -47,10 +55,13 @@ def load_library(content_dir: Path) -> Library:
                 Problem(
                     name,
                     exercise.lines.get("id", 1),
-                    f"exercise id "
-                    f"'{exercise.id}' ({exercise.lang}) is already used by "
-                    f"{library.exercises[key].path}; give each exercise its "
-                    "own id",
+                    _p(
+                        "oefening-id '%(id)s' (%(lang)s) wordt al gebruikt door %(other)s; geef "
+                        "elke oefening een eigen id",
+                        id=exercise.id,
+                        lang=exercise.lang,
+                        other=library.exercises[key].path,
+                    ),
                 )
             )
             continue
@@ -79,7 +90,11 @@ def _program_problems(program: Program, library: Library, name: str) -> list[Pro
             Problem(
                 name,
                 program.lines.get("id", 1),
-                f"program id '{program.id}' is already used by {other}; use another id",
+                _p(
+                    "programma-id '%(id)s' wordt al gebruikt door %(other)s; kies een ander id",
+                    id=program.id,
+                    other=other,
+                ),
             )
         )
     return problems

@@ -6,6 +6,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from .problem_text import Text
+
 if TYPE_CHECKING:
     from .fields.base import Field
 
@@ -19,7 +21,12 @@ class Problem:
 
     path: str
     line: int
-    message: str
+    text: Text  # translated when shown (see problem_text)
+
+    @property
+    def message(self) -> str:
+        """The message in the current language."""
+        return str(self.text)
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.message}"

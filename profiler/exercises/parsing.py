@@ -11,6 +11,7 @@ from .fields.base import Field
 from .fields.registry import build_field
 from .model import KINDS, PARTS, Exercise, Problem
 from .positioned_yaml import LineDict, YamlError, load_yaml
+from .problem_text import _p
 from .sanitize import markdown_to_html
 from .spec_reader import SpecReader
 
@@ -63,7 +64,11 @@ def split_body(body: str, first_line: int, path: str, problems: list[Problem]) -
                 Problem(
                     path,
                     first_line + n,
-                    f"this field block is not closed; add a line with {fence} after its last line",
+                    _p(
+                        "dit veldblok is niet afgesloten; zet een regel %(fence)s na de laatste "
+                        "regel",
+                        fence=fence,
+                    ),
                 )
             )
             break
@@ -88,8 +93,10 @@ def split_front_matter(
             Problem(
                 path,
                 1,
-                "the file must start with a line '---', then the front "
-                "matter (id, title, ...), then another line '---'",
+                _p(
+                    "het bestand moet beginnen met een regel '---', dan de front matter (id, "
+                    "title, ...) en dan weer een regel '---'"
+                ),
             )
         )
         return None
@@ -99,7 +106,10 @@ def split_front_matter(
             Problem(
                 path,
                 1,
-                "the front matter is not closed; add a line '---' after the last front-matter line",
+                _p(
+                    "de front matter is niet afgesloten; zet een regel '---' na de laatste regel "
+                    "van de front matter"
+                ),
             )
         )
         return None
@@ -111,12 +121,16 @@ def read_front_matter(source: str, path: str, problems: list[Problem]) -> SpecRe
     try:
         spec = load_yaml(source, first_line=2)
     except YamlError as error:
-        problems.append(Problem(path, error.line, f"front matter: {error.message}"))
+        problems.append(
+            Problem(path, error.line, _p("front matter: %(error)s", error=error.message))
+        )
         return None
     if not isinstance(spec, LineDict):
-        problems.append(Problem(path, 2, "front matter must be lines like 'key: value'"))
+        problems.append(
+            Problem(path, 2, _p("de front matter moet bestaan uit regels als 'sleutel: waarde'"))
+        )
         return None
-    reader = SpecReader(spec, path, problems, "front matter")
+    reader = SpecReader(spec, path, problems, _p("de front matter"))
     reader.check_keys(FRONT_KEYS, ("id", "title"))
     return reader
 
@@ -126,19 +140,22 @@ def read_field(block: Block, lang: str, path: str, problems: list[Problem]) -> F
     try:
         spec = load_yaml(block.source, first_line=block.line + 1)
     except YamlError as error:
-        problems.append(Problem(path, error.line, f"field block: {error.message}"))
+        problems.append(Problem(path, error.line, _p("veldblok: %(error)s", error=error.message)))
         return None
     if not isinstance(spec, LineDict):
         problems.append(
             Problem(
                 path,
                 block.line,
-                "a field block must hold lines like 'key: value' (id, type, label, ...)",
+                _p(
+                    "een veldblok moet bestaan uit regels als 'sleutel: waarde' (id, type, "
+                    "label, ...)"
+                ),
             )
         )
         return None
     spec.line = block.line
-    return build_field(SpecReader(spec, path, problems, ""), lang)
+    return build_field(SpecReader(spec, path, problems, None), lang)
 
 
 def parse_exercise_text(
@@ -153,8 +170,10 @@ def parse_exercise_text(
             Problem(
                 path,
                 1,
-                "the file name must look like NN-<id>.nl.md or "
-                "NN-<id>.en.md, e.g. 04-interests.nl.md",
+                _p(
+                    "de bestandsnaam moet de vorm NN-<id>.nl.md of NN-<id>.en.md hebben, "
+                    "bijvoorbeeld 04-interests.nl.md"
+                ),
             )
         )
     lang = name.group("lang") if name else "nl"
@@ -175,18 +194,39 @@ def parse_exercise_text(
         lines=dict(reader.spec.key_lines),
     )
     if exercise.kind not in KINDS:
-        reader.problem("kind", f"kind '{exercise.kind}' is unknown; use one of: {', '.join(KINDS)}")
+        reader.problem(
+            "kind",
+            _p(
+                "kind '%(kind)s' bestaat niet; kies uit: %(kinds)s",
+                kind=exercise.kind,
+                kinds=", ".join(KINDS),
+            ),
+        )
     if exercise.part and exercise.part not in PARTS:
-        reader.problem("part", f"part '{exercise.part}' is unknown; use one of: {', '.join(PARTS)}")
+        reader.problem(
+            "part",
+            _p(
+                "part '%(part)s' bestaat niet; kies uit: %(parts)s",
+                part=exercise.part,
+                parts=", ".join(PARTS),
+            ),
+        )
     elif exercise.kind == "exercise" and not exercise.part:
         reader.problem(
-            None, f"front matter needs 'part' for an exercise; use one of: {', '.join(PARTS)}"
+            None,
+            _p(
+                "een oefening heeft 'part' nodig in de front matter; kies uit: %(parts)s",
+                parts=", ".join(PARTS),
+            ),
         )
     if name and exercise.id and name.group("id") != exercise.id:
         reader.problem(
             "id",
-            f"id '{exercise.id}' differs from the file name "
-            f"'{name.group('id')}'; make them the same",
+            _p(
+                "id '%(id)s' is anders dan in de bestandsnaam ('%(name)s'); maak ze gelijk",
+                id=exercise.id,
+                name=name.group("id"),
+            ),
         )
     exercise.body = tuple(_body(body, body_line, lang, path, problems))
     _check_unique_ids(exercise, path, problems)
@@ -222,8 +262,12 @@ def _check_unique_ids(exercise: Exercise, path: str, problems: list[Problem]) ->
                 Problem(
                     path,
                     found.line,
-                    f"field id '{found.id}' is already used on "
-                    f"line {seen[found.id]}; give every field its own id",
+                    _p(
+                        "veld-id '%(id)s' staat ook al op regel %(line)s; geef elk veld een "
+                        "eigen id",
+                        id=found.id,
+                        line=seen[found.id],
+                    ),
                 )
             )
         seen.setdefault(found.id, found.line)

@@ -7,12 +7,14 @@ from typing import Any
 
 import yaml
 
+from .problem_text import Text, _p
+
 
 class YamlError(ValueError):
     """A YAML text that cannot be read, with the 1-based line of the problem."""
 
-    def __init__(self, line: int, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, line: int, message: Text) -> None:
+        super().__init__(str(message))
         self.line = line
         self.message = message
 
@@ -68,9 +70,11 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
         key = loader.construct_object(key_node, deep=True)
         line = key_node.start_mark.line + 1 + loader.line_offset
         if not isinstance(key, str | int | float | bool):
-            raise YamlError(line, "a key must be a simple word")
+            raise YamlError(line, _p("een sleutel moet een enkel woord zijn"))
         if key in mapping:
-            raise YamlError(line, f"the key '{key}' appears twice; keep only one")
+            raise YamlError(
+                line, _p("de sleutel '%(key)s' staat er twee keer; houd er één", key=key)
+            )
         mapping[key] = loader.construct_object(value_node, deep=True)
         mapping.key_lines[key] = line
     return mapping
@@ -104,10 +108,16 @@ def load_yaml(text: str, first_line: int = 1) -> Any:
         what = error.problem or error.context or "unreadable YAML"
         raise YamlError(
             line,
-            f"the YAML cannot be read ({what}); check indentation, colons "
-            "and quotes (put text with a colon in quotes)",
+            _p(
+                "de YAML is niet te lezen (%(error)s); kijk naar het inspringen, de dubbele "
+                "punten en de aanhalingstekens (zet tekst met een dubbele punt tussen "
+                "aanhalingstekens)",
+                error=what,
+            ),
         ) from None
     except yaml.YAMLError as error:
-        raise YamlError(first_line, f"the YAML cannot be read ({error})") from None
+        raise YamlError(
+            first_line, _p("de YAML is niet te lezen (%(error)s)", error=str(error))
+        ) from None
     finally:
         loader.dispose()

@@ -11,6 +11,8 @@ from jinja2 import ChainableUndefined, Template, TemplateSyntaxError
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
+from .problem_text import Text, _p
+
 MAX_OUTPUT = 20_000
 MAX_REPEAT = 10_000
 
@@ -39,17 +41,21 @@ def _compiled(source: str) -> Template:
     return _ENV.from_string(source)
 
 
-def template_problem(source: str) -> str | None:
+def template_problem(source: str) -> Text | None:
     """Why this template cannot be used, or None when it is fine."""
     if "__" in source:
-        return "prefill may not use names with '__'; use only answers.<exercise>.<field>"
+        return _p(
+            "prefill mag geen namen met '__' gebruiken; gebruik alleen answers.<oefening>.<veld>"
+        )
     try:
         _ENV.parse(source)
     except TemplateSyntaxError as error:
         reason = (error.message or "syntax error").rstrip(".")
-        return (
-            f"prefill template has an error on its line {error.lineno}: {reason}; "
-            "check the {{ }} and {% %} brackets"
+        return _p(
+            "de prefill-template heeft een fout op zijn regel %(line)s: %(reason)s; kijk de "
+            "haakjes {{ }} en {%% %%} na",
+            line=error.lineno,
+            reason=reason,
         )
     return None
 

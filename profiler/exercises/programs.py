@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .model import PARTS, Library, Part, Problem, Program
 from .positioned_yaml import LineDict, LineList, YamlError, load_yaml
+from .problem_text import _p
 from .spec_reader import SpecReader
 from .wording import LANGUAGES
 
@@ -16,14 +17,19 @@ def parse_program(text: str, path: str) -> tuple[Program | None, list[Problem]]:
     try:
         spec = load_yaml(text)
     except YamlError as error:
-        return None, [Problem(path, error.line, f"program: {error.message}")]
+        return None, [Problem(path, error.line, _p("programma: %(error)s", error=error.message))]
     if not isinstance(spec, LineDict):
         return None, [
             Problem(
-                path, 1, f"a program must hold lines like 'key: value' ({', '.join(PROGRAM_KEYS)})"
+                path,
+                1,
+                _p(
+                    "een programma moet bestaan uit regels als 'sleutel: waarde' (%(keys)s)",
+                    keys=", ".join(PROGRAM_KEYS),
+                ),
             )
         ]
-    reader = SpecReader(spec, path, problems, "program")
+    reader = SpecReader(spec, path, problems, _p("programma"))
     reader.check_keys(PROGRAM_KEYS, ("id", "title", "steps"))
     program = Program(
         id=reader.ident("id"),
@@ -49,21 +55,29 @@ def _names(reader: SpecReader, key: str) -> dict[str, str]:
     if isinstance(value, str):
         return {lang: value for lang in LANGUAGES}
     if isinstance(value, LineDict):
-        child = reader.child(value, f"program {key}")
+        child = reader.child(value, _p("programma, '%(key)s'", key=key))
         child.check_keys(LANGUAGES, LANGUAGES)
         return {lang: child.string(lang) for lang in LANGUAGES}
     if value is not None:
-        reader.problem(key, f"program: '{key}' must be a text or {{nl: ..., en: ...}}")
+        reader.problem(
+            key,
+            _p("programma: '%(key)s' moet een tekst zijn of {nl: ..., en: ...}", key=key),
+        )
     return {}
 
 
 def _parts(reader: SpecReader) -> list[Part]:
     parts = []
-    for child in reader.children("parts", "part", ("id", *LANGUAGES), ("id", *LANGUAGES)):
+    for child in reader.children("parts", _p("deel"), ("id", *LANGUAGES), ("id", *LANGUAGES)):
         part_id = child.ident("id")
         if part_id and part_id not in PARTS:
             child.problem(
-                "id", f"program part '{part_id}' is unknown; use one of: {', '.join(PARTS)}"
+                "id",
+                _p(
+                    "programma: deel '%(part)s' bestaat niet; kies uit: %(parts)s",
+                    part=part_id,
+                    parts=", ".join(PARTS),
+                ),
             )
         parts.append(Part(part_id, {lang: child.string(lang) for lang in LANGUAGES}))
     return parts
@@ -74,7 +88,9 @@ def _ids(reader: SpecReader, key: str) -> list[str]:
     if value is None:
         return []
     if not isinstance(value, LineList) or not all(isinstance(v, str) for v in value):
-        reader.problem(key, f"program: '{key}' must be a list of exercise ids")
+        reader.problem(
+            key, _p("programma: '%(key)s' moet een lijst van oefening-ids zijn", key=key)
+        )
         return []
     for n, item in enumerate(value):
         if value.index(item) != n:
@@ -82,7 +98,11 @@ def _ids(reader: SpecReader, key: str) -> list[str]:
                 Problem(
                     reader.path,
                     value.line_of(n),
-                    f"program: exercise '{item}' is listed twice in '{key}'; keep one",
+                    _p(
+                        "programma: oefening '%(id)s' staat twee keer onder '%(key)s'; houd er één",
+                        id=item,
+                        key=key,
+                    ),
                 )
             )
     return list(value)
@@ -102,9 +122,12 @@ def check_program(program: Program, library: Library) -> list[Problem]:
                     Problem(
                         program.path,
                         line,
-                        f"program: '{exercise_id}' in "
-                        f"'{key}' is not an exercise in the library; check the "
-                        "spelling or add the exercise",
+                        _p(
+                            "programma: '%(id)s' onder '%(key)s' is geen oefening in de "
+                            "bibliotheek; kijk de spelling na of voeg de oefening toe",
+                            id=exercise_id,
+                            key=key,
+                        ),
                     )
                 )
             elif part_ids and exercise.part and exercise.part not in part_ids:
@@ -112,9 +135,12 @@ def check_program(program: Program, library: Library) -> list[Problem]:
                     Problem(
                         program.path,
                         line,
-                        f"program: exercise '{exercise_id}' "
-                        f"has part '{exercise.part}', which is not under 'parts'; "
-                        "add that part",
+                        _p(
+                            "programma: oefening '%(id)s' hoort bij deel '%(part)s', maar dat "
+                            "deel staat niet onder 'parts'; voeg het toe",
+                            id=exercise_id,
+                            part=exercise.part,
+                        ),
                     )
                 )
     if program.checkin:
@@ -125,8 +151,11 @@ def check_program(program: Program, library: Library) -> list[Problem]:
                 Problem(
                     program.path,
                     line,
-                    f"program: checkin '{program.checkin}' "
-                    "is not an exercise in the library; check the spelling",
+                    _p(
+                        "programma: checkin '%(id)s' is geen oefening in de bibliotheek; kijk "
+                        "de spelling na",
+                        id=program.checkin,
+                    ),
                 )
             )
         elif exercise.kind != "checkin":
@@ -134,9 +163,12 @@ def check_program(program: Program, library: Library) -> list[Problem]:
                 Problem(
                     program.path,
                     line,
-                    f"program: checkin "
-                    f"'{program.checkin}' has kind '{exercise.kind}'; give that "
-                    "exercise 'kind: checkin'",
+                    _p(
+                        "programma: checkin '%(id)s' heeft kind '%(kind)s'; geef die oefening "
+                        "'kind: checkin'",
+                        id=program.checkin,
+                        kind=exercise.kind,
+                    ),
                 )
             )
     return problems

@@ -8,17 +8,23 @@ from typing import Any
 
 from .model import Problem
 from .positioned_yaml import LineDict
+from .problem_text import Text, _p
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 # C0 control characters other than tab and line breaks: not text, and not allowed in HTML.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-ID_ADVICE = "use lowercase letters, digits and _ only, starting with a letter (e.g. work_history)"
+ID_ADVICE = _p(
+    "gebruik alleen kleine letters, cijfers en _, en begin met een letter (bijvoorbeeld "
+    "work_history)"
+)
 
 
 class SpecReader:
     """Typed access to one YAML mapping; problems go to a shared list with file and line."""
 
-    def __init__(self, spec: LineDict, path: str, problems: list[Problem], what: str) -> None:
+    def __init__(
+        self, spec: LineDict, path: str, problems: list[Problem], what: Text | None
+    ) -> None:
         self.spec = spec
         self.path = path
         self.problems = problems
@@ -28,7 +34,7 @@ class SpecReader:
         """The line of `key`, or of the mapping."""
         return self.spec.line_of(key) if key else self.spec.line
 
-    def problem(self, key: str | None, message: str) -> None:
+    def problem(self, key: str | None, message: Text) -> None:
         """Report a problem at the line of `key`."""
         self.problems.append(Problem(self.path, self.line(key), message))
 
@@ -39,12 +45,24 @@ class SpecReader:
             if key not in allowed:
                 self.problem(
                     key,
-                    f"{self.what} has an unknown key '{key}'; allowed keys are: "
-                    f"{', '.join(allowed)}",
+                    _p(
+                        "%(what)s heeft een onbekende sleutel '%(key)s'; toegestaan zijn: "
+                        "%(allowed)s",
+                        what=self.what,
+                        key=key,
+                        allowed=", ".join(allowed),
+                    ),
                 )
         for key in required:
             if key not in self.spec:
-                self.problem(None, f"{self.what} needs the key '{key}'; add '{key}: ...'")
+                self.problem(
+                    None,
+                    _p(
+                        "%(what)s mist de sleutel '%(key)s'; voeg '%(key)s: ...' toe",
+                        what=self.what,
+                        key=key,
+                    ),
+                )
 
     def has(self, key: str) -> bool:
         """Whether the key is present."""
@@ -60,7 +78,15 @@ class SpecReader:
         if value is None:
             return default
         if isinstance(value, bool) or not isinstance(value, str | int | float):
-            self.problem(key, f"{self.what}: '{key}' must be a text; put it in quotes")
+            self.problem(
+                key,
+                _p(
+                    "%(what)s: '%(key)s' moet een tekst zijn; zet de waarde tussen "
+                    "aanhalingstekens",
+                    what=self.what,
+                    key=key,
+                ),
+            )
             return default
         text = str(value).strip()
         if _CONTROL.search(text):
@@ -68,8 +94,12 @@ class SpecReader:
             # markers the fields' stencils use.
             self.problem(
                 key,
-                f"{self.what}: '{key}' contains an invisible control character (such as \\0); "
-                "remove it",
+                _p(
+                    "%(what)s: '%(key)s' bevat een onzichtbaar stuurteken (zoals \\0); haal het "
+                    "weg",
+                    what=self.what,
+                    key=key,
+                ),
             )
             text = _CONTROL.sub("", text)
         return text
@@ -78,7 +108,15 @@ class SpecReader:
         """A true/false value."""
         value = self.spec.get(key, default)
         if not isinstance(value, bool):
-            self.problem(key, f"{self.what}: '{key}' must be true or false, not '{value}'")
+            self.problem(
+                key,
+                _p(
+                    "%(what)s: '%(key)s' moet true of false zijn, niet '%(value)s'",
+                    what=self.what,
+                    key=key,
+                    value=value,
+                ),
+            )
             return default
         return value
 
@@ -90,11 +128,36 @@ class SpecReader:
         if value is None:
             return default
         if isinstance(value, bool) or not isinstance(value, int):
-            self.problem(key, f"{self.what}: '{key}' must be a whole number, not '{value}'")
+            self.problem(
+                key,
+                _p(
+                    "%(what)s: '%(key)s' moet een heel getal zijn, niet '%(value)s'",
+                    what=self.what,
+                    key=key,
+                    value=value,
+                ),
+            )
             return default
         if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
-            bounds = f"at least {minimum}" if maximum is None else f"from {minimum} to {maximum}"
-            self.problem(key, f"{self.what}: '{key}' must be {bounds}, not {value}")
+            if maximum is None:
+                message = _p(
+                    "%(what)s: '%(key)s' moet minstens %(minimum)s zijn, niet %(value)s",
+                    what=self.what,
+                    key=key,
+                    minimum=minimum,
+                    value=value,
+                )
+            else:
+                message = _p(
+                    "%(what)s: '%(key)s' moet van %(minimum)s tot en met %(maximum)s zijn, niet "
+                    "%(value)s",
+                    what=self.what,
+                    key=key,
+                    minimum=minimum,
+                    maximum=maximum,
+                    value=value,
+                )
+            self.problem(key, message)
             return default
         return value
 
@@ -105,7 +168,15 @@ class SpecReader:
             return ""
         if not isinstance(value, str) or not ID_PATTERN.match(value):
             self.problem(
-                key, f"{self.what}: '{key}' value '{value}' is not a valid id; {ID_ADVICE}"
+                key,
+                _p(
+                    "%(what)s: '%(key)s' heeft de waarde '%(value)s', en dat is geen geldig id; "
+                    "%(advice)s",
+                    what=self.what,
+                    key=key,
+                    value=value,
+                    advice=ID_ADVICE,
+                ),
             )
             return str(value)
         return value
@@ -116,7 +187,14 @@ class SpecReader:
         if value is None:
             return []
         if not isinstance(value, list):
-            self.problem(key, f"{self.what}: '{key}' must be a list (lines starting with '- ')")
+            self.problem(
+                key,
+                _p(
+                    "%(what)s: '%(key)s' moet een lijst zijn (regels die beginnen met '- ')",
+                    what=self.what,
+                    key=key,
+                ),
+            )
             return []
         found = []
         for item in value:
@@ -125,22 +203,27 @@ class SpecReader:
             else:
                 self.problem(
                     key,
-                    f"{self.what}: every entry of '{key}' must have keys, "
-                    f"like '- {{id: ..., label: ...}}'; '{item}' has none",
+                    _p(
+                        "%(what)s: elk onderdeel van '%(key)s' moet sleutels hebben, zoals "
+                        "'- {id: ..., label: ...}'; '%(item)s' heeft die niet",
+                        what=self.what,
+                        key=key,
+                        item=item,
+                    ),
                 )
         return found
 
-    def child(self, spec: LineDict, what: str) -> SpecReader:
+    def child(self, spec: LineDict, what: Text) -> SpecReader:
         """A reader for a nested mapping sharing the problem list."""
         return SpecReader(spec, self.path, self.problems, what)
 
     def children(
-        self, key: str, what: str, allowed: tuple[str, ...], required: tuple[str, ...]
+        self, key: str, what: Text, allowed: tuple[str, ...], required: tuple[str, ...]
     ) -> list[SpecReader]:
         """Readers for a list of nested mappings, with their keys checked."""
         children = []
         for spec in self.mappings(key):
-            child = self.child(spec, f"{self.what}, {what}")
+            child = self.child(spec, _p("%(outer)s, %(inner)s", outer=self.what, inner=what))
             child.check_keys(allowed, required)
             children.append(child)
         return children
@@ -151,6 +234,11 @@ class SpecReader:
         if repeats:
             self.problem(
                 key,
-                f"{self.what}: {key} ids appear more than once: "
-                f"{', '.join(repeats)}; give each its own id",
+                _p(
+                    "%(what)s: deze ids onder '%(key)s' komen meer dan eens voor: %(ids)s; geef "
+                    "elk een eigen id",
+                    what=self.what,
+                    key=key,
+                    ids=", ".join(repeats),
+                ),
             )

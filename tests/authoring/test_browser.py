@@ -79,8 +79,8 @@ def test_edit_preview_refuse_save_and_live_for_clients(admin_page, content, sann
     expect(pg.locator("#preview-content .preview-problems")).to_contain_text("tpo")
     pg.click("button[name=save], input[name=save]")
     problems = pg.locator("#save-problems")
-    expect(problems).to_contain_text(f"regel {line}: field")
-    expect(problems).to_contain_text("unknown key 'tpo'")
+    expect(problems).to_contain_text(f"regel {line}: veld")
+    expect(problems).to_contain_text("onbekende sleutel 'tpo'")
     assert pg.locator("#source").input_value().replace("\r\n", "\n") == broken
     assert "LIVE-VOORBEELD" not in (content / "exercises" / SELF).read_text(encoding="utf-8")
     expect(problems).to_be_focused()

@@ -65,7 +65,7 @@ def test_list_shows_a_broken_file_while_clients_keep_working(
 
     page = admin_client.get("/admin/exercises").get_data(as_text=True)
     assert f"exercises/91-grief.nl.md:{at + 1}: " in page
-    assert "unknown key &#39;rosw&#39;" in page
+    assert "onbekende sleutel &#39;rosw&#39;" in page
     assert "Zelfbeeld" in page and "Persoonlijk Profiel" in page  # valid ones and the program
     assert "persoonlijk-profiel.yml" in page
 
@@ -103,6 +103,23 @@ def test_editor_shows_the_file_and_its_preview(admin_client, content):
     assert "<script>" not in page and " style=" not in page
 
 
+def test_problems_are_in_the_administrators_language_and_escaped(client, app, content):
+    """The same check reads in English for an administrator who chose English; what was
+    typed into the message (here a key with markup) stays text."""
+    from profiler.models import Role
+    from tests.conftest import make_user
+
+    make_user(Role.ADMIN, "ann@example.nl", "Ann", locale="en")
+    assert login(client, "ann@example.nl").status_code == 302
+    original = (content / "exercises" / SELF).read_text(encoding="utf-8")
+    typed = original.replace("type: list", "type: list\n<b>tpo</b>: 3", 1)
+    form = editor_form(client) | {"source": typed, "save": "Opslaan"}
+    page = client.post(f"/admin/exercises/{SELF}", data=form).get_data(as_text=True)
+    assert "unknown key &#39;&lt;b&gt;tpo&lt;/b&gt;&#39;; allowed keys are: id, type" in page
+    assert "<b>tpo</b>" not in page  # the editor shows it escaped too
+    assert "onbekende sleutel" not in page
+
+
 def test_invalid_save_is_refused_with_the_line_and_keeps_the_text(admin_client, content):
     original = (content / "exercises" / SELF).read_text(encoding="utf-8")
     typed = original.replace("type: list", "type: list\ntpo: 3", 1) + "\n<b>&amp; nog iets</b>\n"
@@ -111,7 +128,7 @@ def test_invalid_save_is_refused_with_the_line_and_keeps_the_text(admin_client, 
     response = admin_client.post(f"/admin/exercises/{SELF}", data=form)
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert f"regel {line}</a>: field" in page and "unknown key &#39;tpo&#39;" in page
+    assert f"regel {line}</a>: veld" in page and "onbekende sleutel &#39;tpo&#39;" in page
     assert "Niet opgeslagen" in page
     assert typed_text(page) == typed
     assert (content / "exercises" / SELF).read_text(encoding="utf-8") == original

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import flask_babel
 import pytest
 
 from profiler.exercises import Exercise, Library, parse_exercise_text
@@ -38,3 +39,11 @@ def make_exercise() -> Callable[..., Exercise]:
 def broken_dir() -> Path:
     """The test library with deliberately broken files."""
     return FIXTURES / "library_broken"
+
+
+@pytest.fixture
+def english(app) -> Iterator[None]:
+    """Problem messages in English: what an administrator who chose English reads (the
+    messages are translated when they are turned into text, inside this context)."""
+    with app.app_context(), flask_babel.force_locale("en"):
+        yield

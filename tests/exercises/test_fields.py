@@ -330,7 +330,7 @@ def test_an_end_month_before_its_start_is_refused_in_that_entry(make_exercise):
     assert field.validate([{"employer": "X", "end": "2017-03"}], "nl") == []  # no start given
 
 
-def test_not_before_must_name_another_month_of_the_group(make_exercise):
+def test_not_before_must_name_another_month_of_the_group(make_exercise, english):
     body = GROUP.replace("allow_current: true}", "allow_current: true, not_before: tasks}")
     _, problems = parse_exercise_text(exercise_text(body, "demo"), "exercises/01-demo.nl.md")
     assert [p.message for p in problems] == [

@@ -59,7 +59,7 @@ EXPECTED = [
 ]
 
 
-def test_broken_library_reports_every_problem_exactly(broken_dir):
+def test_broken_library_reports_every_problem_exactly(broken_dir, english):
     assert [str(p) for p in check_library(broken_dir)] == EXPECTED
 
 
@@ -77,7 +77,7 @@ def test_broken_files_are_skipped_and_the_rest_loads(broken_dir):
     assert library.programs == {}  # the broken program is reported, not used
 
 
-def test_get_falls_back_to_the_other_language(tmp_path, broken_dir):
+def test_get_falls_back_to_the_other_language(tmp_path, broken_dir, english):
     shutil.copytree(broken_dir, tmp_path / "lib")
     (tmp_path / "lib/exercises/01-good.en.md").unlink()
     library = load_library(tmp_path / "lib")
@@ -94,7 +94,7 @@ def test_real_content_has_no_problems():
     assert [str(p) for p in check_library(content)] == []
 
 
-def test_parse_exercise_text_checks_an_unsaved_text_against_the_library(broken_dir):
+def test_parse_exercise_text_checks_an_unsaved_text_against_the_library(broken_dir, english):
     library = load_library(broken_dir)
     text = (broken_dir / "exercises/01-good.en.md").read_text()
     changed = text.replace("id: colours\ntype: choice", "id: colours\ntype: pick\nfrom: x.y")
@@ -126,7 +126,7 @@ def test_a_byte_order_mark_at_the_start_is_not_a_problem(broken_dir, tmp_path):
     assert not [p for p in loaded.problems if "01-good" in str(p)]
 
 
-def test_twin_option_values_must_match(broken_dir):
+def test_twin_option_values_must_match(broken_dir, english):
     library = load_library(broken_dir)
     text = (broken_dir / "exercises/01-good.en.md").read_text().replace("value: blue", "value: b")
     _, problems = parse_exercise_text(text, "exercises/01-good.en.md", library)
@@ -134,7 +134,7 @@ def test_twin_option_values_must_match(broken_dir):
     assert "differs from exercises/01-good.nl.md:18 in its option values" in problems[0].message
 
 
-def test_yes_and_no_stay_text_and_a_bad_boolean_is_reported():
+def test_yes_and_no_stay_text_and_a_bad_boolean_is_reported(english):
     text = (
         "---\nid: demo\ntitle: Demo\npart: goal\n---\n```field\nid: x\ntype: text\n"
         "label: X\nrequired: yes\n```\n"
@@ -145,7 +145,7 @@ def test_yes_and_no_stay_text_and_a_bad_boolean_is_reported():
     ]
 
 
-def test_reference_to_a_later_field_in_the_same_exercise_is_reported():
+def test_reference_to_a_later_field_in_the_same_exercise_is_reported(english):
     text = (
         "---\nid: demo\ntitle: Demo\npart: goal\n---\n"
         "```field\nid: view\ntype: show\nfrom: demo.items\n```\n\n"
@@ -158,7 +158,7 @@ def test_reference_to_a_later_field_in_the_same_exercise_is_reported():
     ]
 
 
-def test_front_matter_rules():
+def test_front_matter_rules(english):
     text = "---\nid: demo\ntitle: Demo\nkind: quiz\n---\nTekst\n"
     _, problems = parse_exercise_text(text, "exercises/01-demo.nl.md")
     assert [str(p) for p in problems] == [
@@ -176,7 +176,7 @@ def test_front_matter_rules():
     ]
 
 
-def test_a_control_character_in_a_text_is_reported_and_left_out():
+def test_a_control_character_in_a_text_is_reported_and_left_out(english):
     # Only a YAML escape can write one; a NUL would also be the fields' own stencil marker.
     text = (
         "---\nid: demo\ntitle: Demo\npart: goal\n---\n```field\nid: x\ntype: choice\n"
@@ -191,3 +191,26 @@ def test_a_control_character_in_a_text_is_reported_and_left_out():
         "character (such as \\0); remove it",
     ]
     assert exercise is None  # not loaded until it is fixed, as with every other problem
+
+
+def test_problems_are_dutch_first_and_follow_the_readers_language(broken_dir, app):
+    """The library is loaded once; each message is put into words when it is shown, in the
+    language of whoever reads it (Dutch unless English was chosen)."""
+    import flask_babel
+
+    problems = {str(p).split(": ", 1)[0]: p for p in check_library(broken_dir)}
+    unknown = problems["exercises/03-unknown_key.nl.md:5"]
+    assert unknown.message == (
+        "de front matter heeft een onbekende sleutel 'colour'; toegestaan zijn: id, title, part, "
+        "kind, estimate, summary"
+    )
+    assert problems["exercises/08-ids.nl.md:24"].message == (
+        "veld mist de sleutel 'id'; voeg 'id: ...' toe"
+    )
+    assert problems["programs/main.yml:9"].message == (
+        "programma: oefening 'good' staat twee keer onder 'steps'; houd er één"
+    )
+    with app.app_context(), flask_babel.force_locale("en"):
+        assert unknown.message.startswith("front matter has an unknown key 'colour'")
+    assert unknown.message.startswith("de front matter")  # and back: nothing was fixed
+    assert unknown in check_library(broken_dir)  # equal by message and values, not by words

@@ -65,6 +65,6 @@ def test_a_malicious_prefill_is_refused_when_the_exercise_is_checked():
     exercise, problems = parse_exercise_text(text, "exercises/01-demo.nl.md")
     assert exercise is None
     assert [str(p) for p in problems] == [
-        "exercises/01-demo.nl.md:10: field 'x': prefill may not use names with '__'; "
-        "use only answers.<exercise>.<field>"
+        "exercises/01-demo.nl.md:10: veld 'x': prefill mag geen namen met '__' gebruiken; "
+        "gebruik alleen answers.<oefening>.<veld>"
     ]

@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 
 from markupsafe import Markup
 
+from ..problem_text import _p
 from ..spec_reader import SpecReader
 from ..tags import Flag, flag, tag, text
 from ..wording import say
@@ -54,7 +55,11 @@ class ChoiceField(Field):
         if not options:
             reader.problem(
                 "options" if reader.has("options") else None,
-                f"{reader.what} needs 'options': a list of '- {{value: ..., label: ...}}' lines",
+                _p(
+                    "%(what)s mist 'options': een lijst van regels als "
+                    "'- {value: ..., label: ...}'",
+                    what=reader.what,
+                ),
             )
         multiple = reader.boolean("multiple", False)
         count = len(options) + (1 if other else 0)
@@ -65,8 +70,12 @@ class ChoiceField(Field):
                 if reader.has(key):
                     reader.problem(
                         key,
-                        f"{reader.what}: '{key}' only works with "
-                        "'multiple: true'; add that or remove '{key}'",
+                        _p(
+                            "%(what)s: '%(key)s' werkt alleen met 'multiple: true'; voeg dat "
+                            "toe of haal '%(key)s' weg",
+                            what=reader.what,
+                            key=key,
+                        ),
                     )
         return cls(
             **common, options=options, multiple=multiple, other=other, min=minimum, max=maximum

@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 from markupsafe import Markup
 
+from ..problem_text import _p
 from ..spec_reader import SpecReader
 from ..tags import tag, text
 from ..wording import say
@@ -36,10 +37,13 @@ class GroupField(Field):
 
         subs = []
         for spec in reader.mappings("fields"):
-            child = reader.child(spec, f"{reader.what}, sub-field '{spec.get('id', '?')}'")
+            child = reader.child(
+                spec, _p("%(what)s, subveld '%(id)s'", what=reader.what, id=spec.get("id", "?"))
+            )
             if "prefill" in spec:
                 child.problem(
-                    "prefill", f"{child.what}: 'prefill' is not possible inside a group; remove it"
+                    "prefill",
+                    _p("%(what)s: 'prefill' kan niet in een group; haal het weg", what=child.what),
                 )
             sub = build_field(child, common["lang"], SUB_TYPES)
             if sub is not None:
@@ -47,18 +51,27 @@ class GroupField(Field):
         if not subs:
             reader.problem(
                 "fields" if reader.has("fields") else None,
-                f"{reader.what} needs 'fields': a list of sub-fields with id, type and label",
+                _p(
+                    "%(what)s mist 'fields': een lijst van subvelden met id, type en label",
+                    what=reader.what,
+                ),
             )
         reader.report_repeats("fields", [s.id for s in subs])
         months = {s.id for s in subs if s.type == "month"}
         for sub in subs:
             earlier = getattr(sub, "not_before", "")
             if earlier and (earlier not in months or earlier == sub.id):
-                others = ", ".join(sorted(months - {sub.id})) or "none"
+                others = ", ".join(sorted(months - {sub.id})) or _p("geen")
                 reader.problem(
                     "fields",
-                    f"{reader.what}, sub-field '{sub.id}': 'not_before: {earlier}' must name "
-                    f"another month sub-field of this group (one of: {others})",
+                    _p(
+                        "%(what)s, subveld '%(id)s': 'not_before: %(earlier)s' moet een ander "
+                        "month-subveld van deze group noemen (een van: %(others)s)",
+                        what=reader.what,
+                        id=sub.id,
+                        earlier=earlier,
+                        others=others,
+                    ),
                 )
         minimum = reader.integer("min", 0, minimum=0, maximum=50) or 0
         maximum = reader.integer("max", 10, minimum=max(1, minimum), maximum=50) or 10

@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 from markupsafe import Markup
 
+from ..problem_text import _p
 from ..spec_reader import SpecReader
 from ..tags import tag, text
 from ..wording import say
@@ -30,7 +31,12 @@ class ListField(Field):
         """Read items (required), min and max_length."""
         if not reader.has("items"):
             reader.problem(
-                None, f"{reader.what} needs the key 'items' (how many lines); add e.g. 'items: 5'"
+                None,
+                _p(
+                    "%(what)s mist de sleutel 'items' (hoeveel regels); voeg bijvoorbeeld "
+                    "'items: 5' toe",
+                    what=reader.what,
+                ),
             )
         items = reader.integer("items", 3, minimum=1, maximum=50) or 3
         minimum = reader.integer("min", 1, minimum=0, maximum=items)

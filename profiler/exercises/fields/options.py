@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..problem_text import _p
 from ..spec_reader import ID_ADVICE, ID_PATTERN, SpecReader
 
 
@@ -20,7 +21,7 @@ def read_options(reader: SpecReader, key: str = "options", reserved: str = "") -
     options: list[Option] = []
     seen: set[str] = set()
     for spec in reader.mappings(key):
-        child = reader.child(spec, f"{reader.what}, option")
+        child = reader.child(spec, _p("%(what)s, optie", what=reader.what))
         child.check_keys(("value", "label"), ("value", "label"))
         value = spec.get("value")
         if "value" not in spec:
@@ -28,21 +29,34 @@ def read_options(reader: SpecReader, key: str = "options", reserved: str = "") -
         if not isinstance(value, str) or not ID_PATTERN.match(value):
             child.problem(
                 "value",
-                f"{reader.what}: option value '{value}' is not a valid id; "
-                f"{ID_ADVICE}; put words like yes/no/on in quotes",
+                _p(
+                    "%(what)s: optiewaarde '%(value)s' is geen geldig id; %(advice)s; zet "
+                    "woorden als yes/no/on tussen aanhalingstekens",
+                    what=reader.what,
+                    value=value,
+                    advice=ID_ADVICE,
+                ),
             )
             continue
         if value in seen:
             child.problem(
                 "value",
-                f"{reader.what}: option value '{value}' appears twice; "
-                "give every option its own value",
+                _p(
+                    "%(what)s: optiewaarde '%(value)s' staat er twee keer; geef elke optie een "
+                    "eigen waarde",
+                    what=reader.what,
+                    value=value,
+                ),
             )
         if value == reserved:
             child.problem(
                 "value",
-                f"{reader.what}: option value '{value}' is reserved for the "
-                "'other' answer; choose another value",
+                _p(
+                    "%(what)s: optiewaarde '%(value)s' is gereserveerd voor het antwoord "
+                    "'other'; kies een andere waarde",
+                    what=reader.what,
+                    value=value,
+                ),
             )
         seen.add(value)
         options.append(Option(value, child.string("label") or value))

@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 from markupsafe import Markup
 
+from ..problem_text import _p
 from ..spec_reader import SpecReader
 from ..tags import tag, text
 from ..wording import say
@@ -31,7 +32,11 @@ class PickField(SourcedField):
         if not reader.has("from"):
             reader.problem(
                 None,
-                f"{reader.what} needs 'from: <exercise>.<field>' (the earlier answer to pick from)",
+                _p(
+                    "%(what)s mist 'from: <oefening>.<veld>' (het eerdere antwoord om uit te "
+                    "kiezen)",
+                    what=reader.what,
+                ),
             )
         minimum = reader.integer("min", None, minimum=0)
         return cls(

@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 from markupsafe import Markup
 
+from ..problem_text import _p
 from ..spec_reader import SpecReader
 from ..tags import tag, text
 from ..wording import say
@@ -44,7 +45,10 @@ class RankField(SourcedField):
         if reader.has("options") == reader.has("from"):
             reader.problem(
                 "from" if reader.has("from") else None,
-                f"{reader.what} needs either 'options' or 'from' (not both)",
+                _p(
+                    "%(what)s heeft 'options' of 'from' nodig (een van beide, niet allebei)",
+                    what=reader.what,
+                ),
             )
         return cls(
             **common,

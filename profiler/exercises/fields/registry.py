@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..problem_text import _p
 from ..spec_reader import SpecReader
 from .base import COMMON_KEYS, Field
 from .choice import ChoiceField
@@ -39,14 +40,27 @@ def build_field(
     """A field from its YAML mapping; problems are reported through the reader."""
     if not reader.what:
         field_id = reader.raw("id")
-        reader.what = f"field '{field_id}'" if field_id else "field"
+        reader.what = _p("veld '%(id)s'", id=field_id) if field_id else _p("veld")
     kind = reader.raw("type")
     if kind is None:
-        reader.problem(None, f"{reader.what} needs 'type'; use one of: {', '.join(types)}")
+        reader.problem(
+            None,
+            _p(
+                "%(what)s mist 'type'; kies uit: %(types)s",
+                what=reader.what,
+                types=", ".join(types),
+            ),
+        )
         return None
     if kind not in types:
         reader.problem(
-            "type", f"{reader.what} has an unknown type '{kind}'; use one of: {', '.join(types)}"
+            "type",
+            _p(
+                "%(what)s heeft een onbekend type '%(kind)s'; kies uit: %(types)s",
+                what=reader.what,
+                kind=kind,
+                types=", ".join(types),
+            ),
         )
         return None
     cls = FIELD_TYPES[kind]

@@ -8,6 +8,7 @@ from weakref import WeakKeyDictionary
 
 from markupsafe import Markup
 
+from ..problem_text import _p
 from ..spec_reader import SpecReader
 from ..tags import tag, text
 from ..wording import say
@@ -67,7 +68,13 @@ class ScaleField(Field):
         high = reader.integer("max", 5, minimum=1, maximum=10)
         if low is not None and high is not None and high <= low:
             reader.problem(
-                "max", f"{reader.what}: 'max' ({high}) must be larger than 'min' ({low})"
+                "max",
+                _p(
+                    "%(what)s: 'max' (%(high)s) moet groter zijn dan 'min' (%(low)s)",
+                    what=reader.what,
+                    high=high,
+                    low=low,
+                ),
             )
         dimensions = [
             Dimension(
@@ -76,20 +83,25 @@ class ScaleField(Field):
                 spec_reader.string("explanation"),
             )
             for spec_reader in reader.children(
-                "dimensions", "dimension", ("id", "label", "explanation"), ("id", "label")
+                "dimensions", _p("dimensie"), ("id", "label", "explanation"), ("id", "label")
             )
         ]
         known = [d.id for d in dimensions]
         items = []
         for item in reader.children(
-            "items", "item", ("id", "text", "dimension", "reverse"), ("id", "text", "dimension")
+            "items", _p("item"), ("id", "text", "dimension", "reverse"), ("id", "text", "dimension")
         ):
             dimension = item.string("dimension")
             if dimension and known and dimension not in known:
                 item.problem(
                     "dimension",
-                    f"{reader.what}: item dimension '{dimension}' is not "
-                    f"one of the dimensions ({', '.join(known)}); fix the spelling",
+                    _p(
+                        "%(what)s: de dimensie '%(dimension)s' van een item staat niet bij de "
+                        "dimensies (%(known)s); verbeter de spelling",
+                        what=reader.what,
+                        dimension=dimension,
+                        known=", ".join(known),
+                    ),
                 )
             items.append(
                 ScaleItem(
@@ -102,7 +114,11 @@ class ScaleField(Field):
             if not reader.raw(key):
                 reader.problem(
                     key if reader.has(key) else None,
-                    f"{reader.what} needs at least one entry in '{key}'",
+                    _p(
+                        "%(what)s heeft minstens één onderdeel onder '%(key)s' nodig",
+                        what=reader.what,
+                        key=key,
+                    ),
                 )
         return cls(
             **common,

@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 from markupsafe import Markup
 
 from ..chart import score_chart_svg
+from ..problem_text import _p
 from ..spec_reader import SpecReader
 from ..tags import tag, text
 from ..wording import say
@@ -30,7 +31,11 @@ class ShowField(SourcedField):
         """Read from (required)."""
         if not reader.has("from"):
             reader.problem(
-                None, f"{reader.what} needs 'from: <exercise>.<field>' (the earlier answer to show)"
+                None,
+                _p(
+                    "%(what)s mist 'from: <oefening>.<veld>' (het eerdere antwoord om te tonen)",
+                    what=reader.what,
+                ),
             )
         return cls(**common, **cls.read_source(reader, parts=(2, 3)))
 

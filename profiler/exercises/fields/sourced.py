@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..problem_text import _p
 from ..spec_reader import ID_PATTERN, SpecReader
 from .base import Field, RenderContext
 
@@ -23,12 +24,21 @@ class SourcedField(Field):
         value = reader.string("from")
         pieces = value.split(".")
         if value and (len(pieces) not in parts or not all(ID_PATTERN.match(p) for p in pieces)):
-            extra = " (or <exercise>.<field>.scores)" if 3 in parts else ""
-            reader.problem(
-                "from",
-                f"{reader.what}: 'from: {value}' must look like "
-                f"<exercise>.<field>{extra}, e.g. 'from: values.chosen'",
-            )
+            if 3 in parts:
+                message = _p(
+                    "%(what)s: 'from: %(value)s' moet de vorm <oefening>.<veld> (of "
+                    "<oefening>.<veld>.scores) hebben, bijvoorbeeld 'from: values.chosen'",
+                    what=reader.what,
+                    value=value,
+                )
+            else:
+                message = _p(
+                    "%(what)s: 'from: %(value)s' moet de vorm <oefening>.<veld> hebben, "
+                    "bijvoorbeeld 'from: values.chosen'",
+                    what=reader.what,
+                    value=value,
+                )
+            reader.problem("from", message)
         return {"source": value, "from_line": reader.line("from")}
 
     @property

@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 from markupsafe import Markup
 
 from ..prefill import render_prefill, template_problem
+from ..problem_text import _p
 from ..spec_reader import SpecReader
 from ..tags import tag, text
 from ..wording import say
@@ -30,7 +31,9 @@ class TextField(Field):
         """Read max_length and prefill (checking the template)."""
         prefill = reader.string("prefill")
         if prefill and (problem := template_problem(prefill)):
-            reader.problem("prefill", f"{reader.what}: {problem}")
+            reader.problem(
+                "prefill", _p("%(what)s: %(problem)s", what=reader.what, problem=problem)
+            )
         extra = cls.read_extra(reader)
         max_length = reader.integer("max_length", cls.default_max, minimum=1)
         return cls(**common, max_length=max_length, prefill=prefill, **extra)
