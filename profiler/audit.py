@@ -42,8 +42,9 @@ def search(
     until: date | None = None,
 ) -> Select[Any]:
     """Events (with their actor and client, each a User or None), newest first: about or by
-    a person whose name or e-mail contains `person`, with an action starting with `action`,
-    on the days from `since` to `until` (UTC) inclusive.
+    a person whose name or e-mail contains `person`, with the action `action` (every action of
+    a kind when it ends in a dot, like `plan.`), on the days from `since` to `until` (UTC)
+    inclusive.
 
     Newest first by time and id, which the index ix_audit_events_at_id serves: a page of a
     log of millions of events reads one page of them.
@@ -65,8 +66,10 @@ def search(
                 client.email.contains(typed, autoescape=True),
             )
         )
-    if action:
-        query = query.where(AuditEvent.action.startswith(action.strip(), autoescape=True))
+    if action and action.endswith("."):  # a kind of action: "plan." is every plan change
+        query = query.where(AuditEvent.action.startswith(action, autoescape=True))
+    elif action:
+        query = query.where(AuditEvent.action == action)
     if since:
         query = query.where(AuditEvent.at >= datetime.combine(since, time(), UTC))
     if until:

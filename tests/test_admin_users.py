@@ -113,7 +113,7 @@ def test_audit_log_is_searchable_by_person(users, app, client, db):
     html = client.get("/admin/audit?q=karin").get_data(as_text=True)
     assert "auth.login" in html and "Karin" in html
     assert "Ada" not in html.split("<tbody>")[1]
-    for query in ("q=%25", "q=k_rin", "action=%25"):  # % and _ are letters, not wildcards
+    for query in ("q=%25", "q=k_rin"):  # % and _ are letters, not wildcards
         body = client.get(f"/admin/audit?{query}").get_data(as_text=True).split("<tbody>")[1]
         assert "Geen gebeurtenissen gevonden." in body, query
     people = client.get("/admin/users?q=%25").get_data(as_text=True)

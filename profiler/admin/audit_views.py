@@ -7,6 +7,7 @@ from flask import render_template, request
 from .. import audit as audit_log
 from .. import paging
 from ..access import role_required
+from ..audit_labels import label as action_label
 from ..extensions import db
 from ..models import Role
 from . import bp
@@ -36,4 +37,5 @@ def audit():
         page=page,
         has_more=len(rows) > PAGE_SIZE,
         query_args={k: v for k, v in request.args.items() if k != "page"},
+        action_label=action_label,
     )
