@@ -14,9 +14,10 @@ _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 def format_month(value: str, lang: str) -> str:
-    """ "2019-03" as "maart 2019"; "current" as "heden"; anything else as given."""
+    """ "2019-03" as "maart 2019"; "current" as "heden" (also "current 2024-05", ticked next
+    to a typed month and not settled yet); anything else as given."""
     value = value.strip()
-    if value == "current":
+    if value == "current" or value.startswith("current "):
         return label(lang, "present")
     match = _MONTH.match(value)
     if not match or not 1 <= int(match[2]) <= 12:

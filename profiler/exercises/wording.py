@@ -67,6 +67,10 @@ _WORDS: dict[str, dict[str, str]] = {
         "nl": "Vul een jaar in tussen 1900 en 2100.",
         "en": "Please fill in a year between 1900 and 2100.",
     },
+    "month_or_current": {
+        "nl": "Kies een maand en jaar, óf vink 'Tot nu' aan. Niet allebei.",
+        "en": "Choose a month and year, or tick 'Until now'. Not both.",
+    },
     "month_before": {
         "nl": "Deze maand ligt vóór '{other}'. Kijk of de maanden en jaren kloppen.",
         "en": "This month lies before '{other}'. Check the months and years.",

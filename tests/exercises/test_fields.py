@@ -430,3 +430,28 @@ def test_a_group_that_is_not_required_may_stay_empty_but_keeps_its_minimum(make_
     ]
     required = make_exercise(GROUP).field("jobs")
     assert required.check([], "nl") == {"jobs": ["Vul dit in."]}
+
+
+def test_until_now_and_a_typed_month_together_are_asked_about_not_dropped(make_exercise):
+    """Ticking "tot nu" while a month and year are filled in: the client is asked which one
+    they mean, and the page shows both as they were (nothing typed is thrown away)."""
+    field = make_exercise(
+        "```field\nid: until\ntype: month\nlabel: Tot\nallow_current: true\n```\n"
+    ).field("until")
+    form = MultiDict({"f.until.month": "03", "f.until.year": "2024", "f.until.current": "1"})
+    value = field.parse(form)
+    assert value != "current"
+    assert field.validate(value, "nl") == [
+        "Kies een maand en jaar, óf vink 'Tot nu' aan. Niet allebei."
+    ]
+    assert field.validate(value, "en") == [
+        "Choose a month and year, or tick 'Until now'. Not both."
+    ]
+    html = render(field, value)
+    assert '<option value="03" selected>maart</option>' in html
+    assert 'name="f.until.year" id="f-until-year" value="2024"' in html
+    assert 'name="f.until.current" id="f-until-current" value="1" checked' in html
+    assert as_text(field, value) == "maart 2024 / tot nu"  # what a coach reads meanwhile
+    # Only the box, or only a month, is what it was.
+    assert field.parse(MultiDict({"f.until.current": "1", "f.until.month": ""})) == "current"
+    assert field.parse(MultiDict({"f.until.month": "03", "f.until.year": "2024"})) == "2024-03"

@@ -28,6 +28,8 @@ def test_months_and_periods_in_both_languages():
     assert format_month("2019-03", "nl") == "maart 2019"
     assert format_month("2019-03", "en") == "March 2019"
     assert format_period("2019-03", "current", "nl") == "maart 2019 – heden"
+    # "tot nu" ticked next to a typed month, not settled yet: the box counts, no raw code
+    assert format_period("2019-03", "current 2024-05", "nl") == "maart 2019 – heden"
     assert format_period("2019-03", "", "en") == "March 2019"
     assert format_month("2019-13", "nl") == "2019-13"  # shown as typed, never an error
 

@@ -15,6 +15,9 @@ from ..wording import MONTHS, say
 from .base import Field, FormData, RenderContext, Slot, box, filled, first
 
 CURRENT = "current"
+# "Tot nu" ticked while a month and year were filled in too: kept as "current 2019-03" (the
+# typed parts after the space) so the page can show both and ask which one is meant.
+BOTH = CURRENT + " "
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 
@@ -49,14 +52,14 @@ class MonthField(Field):
         return []
 
     def parse(self, form: FormData, slot: Slot | None = None) -> str:
-        """`YYYY-MM`, "current", "" or, when half filled in, the typed parts for correction."""
+        """`YYYY-MM`, "current", "" or, when half filled in or filled in next to "tot nu", the
+        typed parts for correction."""
         slot = slot or self.slot
-        if self.allow_current and first(form, slot.child("current").name):
-            return CURRENT
         year, month = first(form, slot.child("year").name), first(form, slot.child("month").name)
-        if not year and not month:
-            return ""
-        return f"{year}-{month}"
+        typed = f"{year}-{month}" if year or month else ""
+        if self.allow_current and first(form, slot.child("current").name):
+            return BOTH + typed if typed else CURRENT
+        return typed
 
     def validate(self, value: Any, lang: str) -> list[str]:
         """A real month between 1900 and 2100, or "current" when allowed."""
@@ -64,6 +67,8 @@ class MonthField(Field):
             return [say("required", lang)] if self.required else []
         if value == CURRENT and self.allow_current:
             return []
+        if self.allow_current and str(value).startswith(BOTH):
+            return [say("month_or_current", lang)]
         match = MONTH.match(str(value))
         if not match:
             return [say("month_invalid", lang)]
@@ -75,6 +80,8 @@ class MonthField(Field):
         """E.g. "maart 2019" or "tot nu"."""
         if value == CURRENT:
             return say("current", self.lang)
+        if str(value).startswith(BOTH):  # not settled yet: both, as the client left them
+            return f"{self.as_text(str(value).removeprefix(BOTH))} / {say('current', self.lang)}"
         match = MONTH.match(str(value or ""))
         if not match:
             return str(value or "")
@@ -88,7 +95,9 @@ class MonthField(Field):
         """Month select, year input and optionally the "until now" check box."""
         slot = slot or self.slot
         value = str(value or "")
-        year, _, month = ("", "", "") if value == CURRENT else value.rpartition("-")
+        current = value == CURRENT or value.startswith(BOTH)
+        typed = "" if value == CURRENT else value.removeprefix(BOTH)
+        year, _, month = typed.rpartition("-")
 
         def control(_: str | None, invalid: bool) -> Markup:
             pieces = self.stencil(
@@ -100,7 +109,7 @@ class MonthField(Field):
             marks = [flag("selected", month == f"{n:02d}") for n in range(1, 13)]
             marks.append(year)
             if self.allow_current:
-                marks.append(flag("checked", value == CURRENT))
+                marks.append(flag("checked", current))
             return filled(pieces, marks)
 
         return self.frame(ctx, slot, control)
