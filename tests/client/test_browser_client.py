@@ -141,10 +141,20 @@ def test_a_huge_pasted_text_gets_the_length_message_not_a_file_error(page, sanne
     page.goto("/me/exercises/self_image")
     page.fill("#f-then_now", "x" * 600_000)
     expect(page.locator("#save-status")).to_have_class(re.compile("save-status--invalid"))
-    expect(page.locator("#f-then_now-field .autosave-error")).to_contain_text(
-        "Gebruik hoogstens 5000 tekens"
-    )
+    error = page.locator("#f-then_now-field .autosave-error")
+    expect(error).to_contain_text("Gebruik hoogstens 5000 tekens")
     assert len(page.input_value("#f-then_now")) == 600_000
+    # Said as the page's own errors are: "Fout:" for a screen reader, the box marked invalid
+    # and described by the message; gone again once the text fits.
+    expect(error.locator(".visually-hidden")).to_have_text("Fout:")
+    box = page.locator("#f-then_now")
+    expect(box).to_have_attribute("aria-invalid", "true")
+    assert "f-then_now-autosave-error" in box.get_attribute("aria-describedby").split()
+    page.fill("#f-then_now", "Nu korter.")
+    expect(page.locator("#save-status")).to_have_class(re.compile("save-status--saved"))
+    expect(error).to_have_count(0)
+    assert box.get_attribute("aria-invalid") is None
+    assert "f-then_now-autosave-error" not in (box.get_attribute("aria-describedby") or "")
 
 
 def leaving_asks(page) -> bool:

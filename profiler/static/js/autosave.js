@@ -65,25 +65,77 @@
     });
   }
 
+  /* The errors a save came back with, shown as the page shows its own: the message under
+   * the label with a hidden "Fout:" before it, and the controls marked aria-invalid and
+   * described by it, so a screen reader says what is wrong when the control is reached.
+   * The previous save's marks are taken away first. */
+  function describedBy(node, id, add) {
+    var ids = (node.getAttribute("aria-describedby") || "").split(" ").filter(function (x) {
+      return x && x !== id;
+    });
+    if (add) {
+      ids.push(id);
+    }
+    if (ids.length) {
+      node.setAttribute("aria-describedby", ids.join(" "));
+    } else {
+      node.removeAttribute("aria-describedby");
+    }
+  }
+
+  function marked(wrapper) {
+    var controls = wrapper.querySelectorAll("input:not([type=hidden]), textarea, select");
+    return wrapper.tagName === "FIELDSET" ? [wrapper] : Array.prototype.slice.call(controls);
+  }
+
   function markErrors(errors) {
     var old = form.querySelectorAll(".autosave-error");
     Array.prototype.forEach.call(old, function (node) {
-      node.parentNode.removeChild(node);
+      var wrapper = node.parentNode;
+      marked(wrapper).forEach(function (control) {
+        describedBy(control, node.id, false);
+      });
+      Array.prototype.forEach.call(
+        wrapper.querySelectorAll("[data-autosave-invalid]"),
+        function (control) {
+          control.removeAttribute("aria-invalid");
+          control.removeAttribute("data-autosave-invalid");
+        }
+      );
+      wrapper.removeChild(node);
     });
     Object.keys(errors || {}).forEach(function (key) {
-      var wrapper = document.getElementById("f-" + key.split(".").join("-") + "-field");
+      var dom = "f-" + key.split(".").join("-");
+      var wrapper = document.getElementById(dom + "-field");
       if (!wrapper) {
         return;
       }
       var p = document.createElement("p");
       p.className = "field__error autosave-error";
-      p.textContent = errors[key].join(" ");
+      p.id = dom + "-autosave-error";
+      var prefix = document.createElement("span");
+      prefix.className = "visually-hidden";
+      prefix.textContent = text("error-prefix");
+      p.appendChild(prefix);
+      p.appendChild(document.createTextNode(" " + errors[key].join(" ")));
       var label = wrapper.querySelector("label, legend");
       if (label && label.nextSibling) {
         wrapper.insertBefore(p, label.nextSibling);
       } else {
         wrapper.appendChild(p);
       }
+      marked(wrapper).forEach(function (control) {
+        describedBy(control, p.id, true);
+      });
+      Array.prototype.forEach.call(
+        wrapper.querySelectorAll("input:not([type=hidden]), textarea, select"),
+        function (control) {
+          if (control.getAttribute("aria-invalid") !== "true") {
+            control.setAttribute("aria-invalid", "true");
+            control.setAttribute("data-autosave-invalid", "");
+          }
+        }
+      );
     });
   }
 
