@@ -47,10 +47,15 @@ def notes_for(session: Session, client_id: int) -> list[CoachNote]:
     )
 
 
-def delete_note(session: Session, note: CoachNote, *, by: User, now: datetime) -> None:
-    """Remove a note (its author or an admin only)."""
+def check_deletable(note: CoachNote, by: User) -> None:
+    """Raise NoteError unless `by` may delete `note`: its author or an admin."""
     if note.author_id != by.id and not by.is_admin:
         raise NoteError(str(_l("Je kunt alleen je eigen notities verwijderen.")))
+
+
+def delete_note(session: Session, note: CoachNote, *, by: User, now: datetime) -> None:
+    """Remove a note (its author or an admin only)."""
+    check_deletable(note, by)
     audit.record(
         session,
         actor=by,

@@ -58,10 +58,15 @@ def add_comment(
     return comment
 
 
-def delete_comment(session: Session, comment: Comment, *, by: User, now: datetime) -> None:
-    """Remove a comment (only its author or an admin may; the view checks access first)."""
+def check_deletable(comment: Comment, by: User) -> None:
+    """Raise CommentError unless `by` may delete `comment`: its author or an admin."""
     if comment.author_id != by.id and not by.is_admin:
         raise CommentError(str(_l("Je kunt alleen je eigen opmerkingen verwijderen.")))
+
+
+def delete_comment(session: Session, comment: Comment, *, by: User, now: datetime) -> None:
+    """Remove a comment (only its author or an admin may; the view checks access first)."""
+    check_deletable(comment, by)
     audit.record(
         session,
         actor=by,

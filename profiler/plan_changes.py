@@ -87,13 +87,17 @@ def resume(session: Session, enrollment: Enrollment, *, by: User, now: datetime)
     _record(session, enrollment, by, now, "resumed")
 
 
+def still_closed(enrollment: Enrollment) -> list[PlanItem]:
+    """The exercises `unlock_all` would open: not open yet and not skipped."""
+    return [i for i in enrollment.items if i.unlocked_at is None and not i.skipped]
+
+
 def unlock_all(session: Session, enrollment: Enrollment, *, by: User, now: datetime) -> int:
     """Open every exercise that is not skipped; daily unlock mails stop."""
-    opened = 0
-    for item in enrollment.items:
-        if item.unlocked_at is None and not item.skipped:
-            item.unlocked_at = now
-            opened += 1
+    closed = still_closed(enrollment)
+    for item in closed:
+        item.unlocked_at = now
+    opened = len(closed)
     enrollment.all_unlocked = True
     _record(session, enrollment, by, now, "unlocked_all", opened=opened)
     return opened

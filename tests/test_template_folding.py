@@ -65,6 +65,7 @@ def test_every_page_is_the_same_folded_and_plain(app, world, role, lang):
     else:
         http.environ_base["HTTP_ACCEPT_LANGUAGE"] = lang
     urls = start_urls(app, world, role) + (CLIENT_EXTRAS if role == "client" else [])
+    urls += world.coach_extras if role == "coach" else []
     compared = 0
     for url in urls:
         page, plain, folded = render_both(app, http, url)

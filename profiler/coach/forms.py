@@ -117,7 +117,23 @@ class PauseForm(WithToday, CoachForm):
 
 
 class ActionForm(CoachForm):
-    """A button without fields (resume, unlock all, session held ...)."""
+    """A button without fields (resume, session held ...)."""
+
+
+class Confirmed:
+    """Mixin for a form that changes something only when sent again from its confirmation
+    page, which adds confirm=1; the button on the page itself leads to that page."""
+
+    confirm = HiddenField()
+
+    @property
+    def confirmed(self) -> bool:
+        """Sent from the confirmation page."""
+        return self.confirm.data == "1"
+
+
+class UnlockAllForm(Confirmed, ActionForm):
+    """Open every exercise at once."""
 
 
 class ItemForm(CoachForm):
@@ -215,3 +231,7 @@ class DeleteForm(CoachForm):
 
     # At most nine digits: an id the database's INTEGER can hold (a tampered 2**63 was a 500).
     item_id = HiddenField(validators=[InputRequired(), Regexp(r"^\d{1,9}$")])
+
+
+class ConfirmedDeleteForm(Confirmed, DeleteForm):
+    """Delete a note or comment by id, after the confirmation page quoted it."""

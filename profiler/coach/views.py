@@ -51,6 +51,7 @@ from .forms import (
     AddOptionalForm,
     CadenceForm,
     CommentForm,
+    ConfirmedDeleteForm,
     DeleteForm,
     InviteForm,
     ItemForm,
@@ -60,12 +61,14 @@ from .forms import (
     PauseForm,
     ReorderForm,
     SubstituteForm,
+    UnlockAllForm,
     WorkAheadForm,
 )
 from .wording import change_message, weekdays_text
 
 COACHES = (Role.COACH, Role.ADMIN)
 EXERCISE_ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+ROW_ID_RE = re.compile(r"^\d{1,9}$")  # as DeleteForm.item_id: an id an INTEGER column holds
 
 
 def _audit_view(client: User, action: str, **detail: object) -> None:
@@ -378,13 +381,26 @@ def resume(client_id: int):
     )
 
 
-@bp.post("/clients/<int:client_id>/unlock-all")
+@bp.route("/clients/<int:client_id>/unlock-all", methods=["GET", "POST"])
 @role_required(*COACHES)
 def unlock_all(client_id: int):
-    """Open every exercise at once."""
+    """Open every exercise at once, once the coach has confirmed on a page that says so."""
+    form = UnlockAllForm()
+    if not form.confirmed:  # the plan page's button (or a GET): ask first
+        enrollment = access.enrollment_for_coach(current_user, client_id)
+        if form.is_submitted() and not form.validate():
+            _not_saved(form)
+            return _back(client_id)
+        if enrollment.all_unlocked:
+            return _back(client_id, "open-title")
+        return render_template(
+            "coach/confirm_unlock_all.html",
+            client=enrollment.client,
+            closed=len(plan_changes.still_closed(enrollment)),
+        )
     return _change(
         client_id,
-        ActionForm(),
+        form,
         lambda e, by, now: plan_changes.unlock_all(db.session, e, by=by, now=now),
         "unlocked_all",
     )
@@ -569,25 +585,48 @@ def add_note(client_id: int):
     return _back(client_id, "notes")
 
 
-@bp.post("/clients/<int:client_id>/notes/delete")
+def _to_delete(
+    model: type[CoachNote] | type[Comment], person: User, form: ConfirmedDeleteForm
+) -> CoachNote | Comment:
+    """The note or comment about `person` that the form (or a GET's ?item_id=) names.
+
+    A tampered form is a 400 as before; an id that names nothing of this client's is a 404.
+    """
+    if form.is_submitted():
+        if not form.validate():
+            abort(400)
+        raw = form.item_id.data
+    else:
+        raw = request.args.get("item_id", "")
+    found = db.session.get(model, int(raw)) if ROW_ID_RE.match(raw) else None
+    if found is None or found.client_id != person.id:
+        abort(404)
+    return found
+
+
+@bp.route("/clients/<int:client_id>/notes/delete", methods=["GET", "POST"])
 @role_required(*COACHES)
 def delete_note(client_id: int):
-    """Remove a private note."""
+    """Remove a private note, once the coach has confirmed on a page that quotes it."""
     person = access.client_for_coach(current_user, client_id)
-    form = DeleteForm()
-    if not form.validate_on_submit():
-        abort(400)
-    note = db.session.get(CoachNote, int(form.item_id.data))
-    if note is None or note.client_id != person.id:
-        abort(404)
+    back = url_for("coach.client", client_id=client_id, _anchor="notes")
+    form = ConfirmedDeleteForm()
+    if not form.is_submitted() and "item_id" not in request.args:
+        return redirect(back)  # an old link or a reload: nothing named, back to the notes
+    note = _to_delete(CoachNote, person, form)
     try:
+        if not form.confirmed:
+            coach_notes.check_deletable(note, current_user)
+            return render_template(
+                "coach/confirm_delete_note.html", client=person, note=note, back=back
+            )
         coach_notes.delete_note(db.session, note, by=current_user, now=clock.now())
     except coach_notes.NoteError as exc:
         flash(str(exc), "error")
-        return _back(client_id, "notes")
+        return redirect(back)
     db.session.commit()
     flash(_("De notitie is verwijderd."), "success")
-    return _back(client_id, "notes")
+    return redirect(back)
 
 
 # ------------------------------------------------------------------ answers and comments
@@ -668,28 +707,35 @@ def add_comment(client_id: int, exercise_id: str):
     return redirect(target)
 
 
-@bp.post("/clients/<int:client_id>/comments/delete")
+@bp.route("/clients/<int:client_id>/comments/delete", methods=["GET", "POST"])
 @role_required(*COACHES)
 def delete_comment(client_id: int):
-    """Remove one of your comments."""
+    """Remove one of your comments, once you have confirmed on a page that quotes it."""
     person = access.client_for_coach(current_user, client_id)
-    form = DeleteForm()
-    if not form.validate_on_submit():
-        abort(400)
-    comment = db.session.get(Comment, int(form.item_id.data))
-    if comment is None or comment.client_id != person.id:
-        abort(404)
-    exercise_id = comment.exercise_id
+    form = ConfirmedDeleteForm()
+    if not form.is_submitted() and "item_id" not in request.args:
+        return redirect(url_for("coach.client", client_id=client_id))  # nothing named
+    comment = _to_delete(Comment, person, form)
+    back = url_for(
+        "coach.exercise", client_id=client_id, exercise_id=comment.exercise_id, _anchor="comments"
+    )
     try:
+        if not form.confirmed:
+            comments.check_deletable(comment, current_user)
+            return render_template(
+                "coach/confirm_delete_comment.html",
+                client=person,
+                comment=comment,
+                title=_title(comment.exercise_id),
+                back=back,
+            )
         comments.delete_comment(db.session, comment, by=current_user, now=clock.now())
     except comments.CommentError as exc:
         flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(_("De opmerking is verwijderd."), "success")
-    return redirect(
-        url_for("coach.exercise", client_id=client_id, exercise_id=exercise_id, _anchor="comments")
-    )
+        return redirect(back)
+    db.session.commit()
+    flash(_("De opmerking is verwijderd."), "success")
+    return redirect(back)
 
 
 # ------------------------------------------------------------------ session preparation

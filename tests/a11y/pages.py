@@ -22,6 +22,8 @@ def page_types(site: Site, role: str) -> list[str]:
     urls = start_urls(site.app, site.world, role)
     if role == "client":
         urls += [u for u in CLIENT_EXTRAS if u not in urls]
+    if role == "coach":
+        urls += site.world.coach_extras
     return urls
 
 

@@ -37,6 +37,9 @@ class World:
     emails: dict[str, str | None]
     url_values: dict[str, object] = field(default_factory=dict)
     tokens: dict[str, str] = field(default_factory=dict)
+    # Pages the URL map's sample values do not reach: the coach's confirmation pages, which
+    # need the id of a note or comment.
+    coach_extras: list[str] = field(default_factory=list)
 
 
 def build_world() -> World:
@@ -69,7 +72,7 @@ def build_world() -> World:
         )
     checkins.record(session, client, QUESTIONNAIRE_SCORES, now=T0, kind="q_start")
     first_open = enrollment.items[1].exercise_id
-    comments.add_comment(
+    comment = comments.add_comment(
         session,
         client,
         first_open,
@@ -79,7 +82,9 @@ def build_world() -> World:
     )
     # The client's "who looked at my data" page lists this.
     audit.record(session, actor=coach, action="coach.viewed_client", now=T0, client=client)
-    coach_notes.add_note(session, client, "Volgende keer: werkplezier.", author=coach, now=T0)
+    note = coach_notes.add_note(
+        session, client, "Volgende keer: werkplezier.", author=coach, now=T0
+    )
     # An invited client (no password yet) for the set-password page.
     invited = make_user(
         Role.CLIENT, "nieuw@example.nl", "Nieuwe Cliënt", coach=coach, password=None
@@ -104,6 +109,10 @@ def build_world() -> World:
         "exercise_id": first_open,
         "filename": "01-self_image.nl.md",
     }
+    world.coach_extras = [
+        f"/coach/clients/{client.id}/notes/delete?item_id={note.id}",
+        f"/coach/clients/{client.id}/comments/delete?item_id={comment.id}",
+    ]
     world.tokens = {
         "auth.invite": tokens.make_account_token(invited, "invite"),
         "auth.reset_token": tokens.make_account_token(client, "reset"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pytest
 from sqlalchemy import func, select
 
@@ -78,11 +80,22 @@ def test_another_coachs_client_is_404_on_every_url_and_action(app, karin_client,
     assert db.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.client_id == bram.id)) == 0
 
 
+# Confirmation pages for one note or comment: without ?item_id= they name nothing to ask
+# about, and send the coach back to the client's page.
+NEEDS_AN_ITEM = ("/notes/delete", "/comments/delete")
+
+
 def test_own_client_get_urls_answer_200(app, karin_client, team):
     sanne = team["sanne"]
     for method, rule in client_rules(app):
-        if method == "GET":
-            assert karin_client.get(fill(rule, sanne.id)).status_code == 200, rule
+        if method != "GET":
+            continue
+        response = karin_client.get(fill(rule, sanne.id))
+        if rule.endswith(NEEDS_AN_ITEM):
+            assert response.status_code == 302, rule
+            assert urlsplit(response.headers["Location"]).path == f"/coach/clients/{sanne.id}"
+        else:
+            assert response.status_code == 200, rule
 
 
 def test_dashboard_lists_only_own_clients(karin_client, team):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from profiler import clock, comments, plan_changes, session_prep
+from profiler import clock, coach_notes, comments, plan_changes, session_prep
 from profiler.answers import save_answers
 from profiler.extensions import db as _db
 from profiler.models import CheckIn, Comment, Role
@@ -133,6 +133,64 @@ def test_plan_controls_work_without_javascript(app, browser, live_server, team):
         assert locked_order(pg)[:3] == ["q_start", "self_image", "qualities"]
     finally:
         context.close()
+
+
+def test_destructive_buttons_ask_first_without_javascript(app, browser, live_server, team):
+    """Zet alles open and Verwijder (note, comment) each lead to a page that asks; Annuleren
+    goes back with nothing changed, the danger button does it. All without JavaScript."""
+    sanne, karin = team["sanne"], team["karin"]
+    open_first_steps(sanne.enrollment, 2)
+    coach_notes.add_note(_db.session, sanne, "Bellen over werkplek", author=karin, now=T0)
+    comments.add_comment(_db.session, sanne, "self_image", "Mooi gezegd!", author=karin, now=T0)
+    _db.session.commit()
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    pg = context.new_page()
+    client_page = f"/coach/clients/{sanne.id}"
+    try:
+        browser_login(pg, "karin@example.nl")
+        pg.goto(client_page)
+        with pg.expect_navigation():
+            pg.get_by_role("button", name="Zet alles open").click()
+        assert pg.inner_text("h1") == "Alle oefeningen openzetten voor Sanne?"
+        assert "niet terugdraaien" in pg.inner_text("main")
+        with pg.expect_navigation():
+            pg.get_by_role("link", name="Annuleren").click()
+        assert pg.url.endswith(f"{client_page}#open-title")
+        _db.session.expire_all()
+        assert not sanne.enrollment.all_unlocked
+        with pg.expect_navigation():
+            pg.get_by_role("button", name="Zet alles open").click()
+        with pg.expect_navigation():
+            pg.get_by_role("button", name="Ja, zet alles open").click()
+        assert "Alle oefeningen staan nu open voor Sanne" in pg.inner_text(".flashes")
+
+        with pg.expect_navigation():
+            pg.locator("#notes").get_by_role("button", name="Verwijder").click()
+        assert pg.inner_text("h1") == "Notitie verwijderen"
+        assert "Bellen over werkplek" in pg.inner_text("blockquote")
+        with pg.expect_navigation():
+            pg.get_by_role("button", name="Verwijder notitie").click()
+        assert "De notitie is verwijderd" in pg.inner_text(".flashes")
+        assert pg.url.endswith(f"{client_page}#notes")
+
+        pg.goto(f"{client_page}/exercises/self_image")
+        with pg.expect_navigation():
+            pg.locator("#comments").get_by_role("button", name="Verwijder").click()
+        assert pg.inner_text("h1") == "Opmerking verwijderen"
+        assert "Mooi gezegd!" in pg.inner_text("blockquote")
+        with pg.expect_navigation():
+            pg.get_by_role("link", name="Annuleren").click()
+        assert "Mooi gezegd!" in pg.inner_text("#comments")
+        with pg.expect_navigation():
+            pg.locator("#comments").get_by_role("button", name="Verwijder").click()
+        with pg.expect_navigation():
+            pg.get_by_role("button", name="Verwijder opmerking").click()
+        assert "De opmerking is verwijderd" in pg.inner_text(".flashes")
+        assert "Mooi gezegd!" not in pg.inner_text("#comments")
+    finally:
+        context.close()
+    _db.session.expire_all()
+    assert _db.session.scalars(select(Comment)).all() == []
 
 
 def rich_demo(team) -> None:

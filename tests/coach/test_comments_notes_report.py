@@ -102,9 +102,9 @@ def test_private_notes_stay_with_the_coach(karin_client, client, team, db):
     other = client.application.test_client()
     login(other, "sanne@example.nl")
     assert "slaapt slecht" not in other.get("/me").get_data(as_text=True)
-    html = post_form(karin_client, page, f"{page}/notes/delete", item_id=str(note.id)).get_data(
-        as_text=True
-    )
+    html = post_form(
+        karin_client, page, f"{page}/notes/delete", item_id=str(note.id), confirm="1"
+    ).get_data(as_text=True)
     assert "De notitie is verwijderd" in html
     assert db.scalar(select(func.count(CoachNote.id))) == 0
 

@@ -169,7 +169,7 @@ def test_a_skipped_or_done_step_is_refused_by_a_tampered_skip(plan, db):
 def test_unlock_all_opens_everything_not_skipped_and_daily_mails_stop(plan, db, team):
     enrollment, post = plan
     post("skip", exercise_id="qualities")
-    html = post("unlock-all")
+    html = post("unlock-all", confirm="1")  # as sent from the confirmation page
     assert "Alle oefeningen staan nu open voor Sanne" in flashes(html)
     assert enrollment.all_unlocked
     st = states(enrollment)
