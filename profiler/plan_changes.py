@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from . import audit
 from .models import Enrollment, PlanItem, Role, User
+from .plans import is_closed
 
 REMINDER_CHOICES = ("daily", "weekly", "none")
 
@@ -89,7 +90,7 @@ def resume(session: Session, enrollment: Enrollment, *, by: User, now: datetime)
 
 def still_closed(enrollment: Enrollment) -> list[PlanItem]:
     """The exercises `unlock_all` would open: not open yet and not skipped."""
-    return [i for i in enrollment.items if i.unlocked_at is None and not i.skipped]
+    return [i for i in enrollment.items if is_closed(i)]
 
 
 def unlock_all(session: Session, enrollment: Enrollment, *, by: User, now: datetime) -> int:

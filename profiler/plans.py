@@ -58,7 +58,8 @@ def next_delivery_moment(
     raise AssertionError("unreachable: a weekday recurs within a week")  # pragma: no cover
 
 
-def _locked(item: ItemLike) -> bool:
+def is_closed(item: ItemLike) -> bool:
+    """Not open yet and not skipped: what the next delivery (or unlock all) may open."""
     return item.unlocked_at is None and not item.skipped
 
 
@@ -72,7 +73,7 @@ def next_batch(items: list[ItemLike], kind_of: Callable[[str], str]) -> list[Ite
     locked unnumbered items.
     """
     ordered = sorted(items, key=lambda item: item.position)
-    locked = [item for item in ordered if _locked(item)]
+    locked = [item for item in ordered if is_closed(item)]
     batch: list[ItemLike] = []
     for index, item in enumerate(locked):
         batch.append(item)
@@ -153,7 +154,7 @@ def is_due(
     if not _may_deliver(enrollment, now):
         return False
     if kind_of is None:
-        return any(_locked(item) for item in enrollment.items)
+        return any(is_closed(item) for item in enrollment.items)
     return bool(next_batch(enrollment.items, kind_of))
 
 

@@ -226,11 +226,14 @@ class SubstituteForm(CoachForm):
     colleague = SelectField(_l("Collega"), validators=[InputRequired()])
 
 
+# At most nine digits: an id the database's INTEGER can hold (a tampered 2**63 was a 500).
+ROW_ID = r"^\d{1,9}$"
+
+
 class DeleteForm(CoachForm):
     """Delete something by id."""
 
-    # At most nine digits: an id the database's INTEGER can hold (a tampered 2**63 was a 500).
-    item_id = HiddenField(validators=[InputRequired(), Regexp(r"^\d{1,9}$")])
+    item_id = HiddenField(validators=[InputRequired(), Regexp(ROW_ID)])
 
 
 class ConfirmedDeleteForm(Confirmed, DeleteForm):

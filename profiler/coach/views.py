@@ -47,6 +47,7 @@ from .answers_view import (
     text_of,
 )
 from .forms import (
+    ROW_ID,
     ActionForm,
     AddOptionalForm,
     CadenceForm,
@@ -68,7 +69,7 @@ from .wording import change_message, weekdays_text
 
 COACHES = (Role.COACH, Role.ADMIN)
 EXERCISE_ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
-ROW_ID_RE = re.compile(r"^\d{1,9}$")  # as DeleteForm.item_id: an id an INTEGER column holds
+ROW_ID_RE = re.compile(ROW_ID)  # a GET's ?item_id= is read as DeleteForm.item_id is
 
 
 def _audit_view(client: User, action: str, **detail: object) -> None:

@@ -83,9 +83,14 @@
     }
   }
 
+  function controls(wrapper) {
+    var found = wrapper.querySelectorAll("input:not([type=hidden]), textarea, select");
+    return Array.prototype.slice.call(found);
+  }
+
+  /* What carries aria-describedby: the fieldset of a field made of several controls. */
   function marked(wrapper) {
-    var controls = wrapper.querySelectorAll("input:not([type=hidden]), textarea, select");
-    return wrapper.tagName === "FIELDSET" ? [wrapper] : Array.prototype.slice.call(controls);
+    return wrapper.tagName === "FIELDSET" ? [wrapper] : controls(wrapper);
   }
 
   function markErrors(errors) {
@@ -127,15 +132,12 @@
       marked(wrapper).forEach(function (control) {
         describedBy(control, p.id, true);
       });
-      Array.prototype.forEach.call(
-        wrapper.querySelectorAll("input:not([type=hidden]), textarea, select"),
-        function (control) {
-          if (control.getAttribute("aria-invalid") !== "true") {
-            control.setAttribute("aria-invalid", "true");
-            control.setAttribute("data-autosave-invalid", "");
-          }
+      controls(wrapper).forEach(function (control) {
+        if (control.getAttribute("aria-invalid") !== "true") {
+          control.setAttribute("aria-invalid", "true");
+          control.setAttribute("data-autosave-invalid", "");
         }
-      );
+      });
     });
   }
 
